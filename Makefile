@@ -1,0 +1,31 @@
+# Quick start: `make run` (the service on SQLite with demo data) and `make test` (everything).
+.PHONY: run test lint fmt setup services test-sqlite test-postgres
+
+VENV := .venv/bin
+PYTEST_ARGS ?=
+
+setup:
+	@scripts/bootstrap.sh
+
+services:
+	@scripts/services.sh
+
+run: setup
+	AUDIT_AUTO_MIGRATE=true AUDIT_DEMO=true $(VENV)/audit run --host 127.0.0.1 --port 8000
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy
+
+fmt: setup
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+test-sqlite: setup
+	AUDIT_TEST_DB=sqlite $(VENV)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: setup services
+	AUDIT_TEST_DB=postgres $(VENV)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test: setup services lint test-sqlite test-postgres

@@ -1,0 +1,130 @@
+"""The ``audit`` command: Litestar's own CLI (``audit run``…) plus our groups.
+
+Domains add groups in ``audit/domain/<name>/cli.py`` (``group``), discovered by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+import click
+from litestar.cli.main import litestar_group
+
+from audit.domains import domain_modules
+
+APP_PATH = "audit.asgi:create_app"
+
+
+def run_async(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+@click.group("db", help="Database: migrations and status.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Apply every pending migration (SQLite or PostgreSQL).")
+def db_upgrade() -> None:
+    from audit import db
+    from audit.settings import get_settings
+
+    run_async(db.migrate())
+    pending = run_async(db.pending_migrations())
+    where = get_settings().database_url.split("@")[-1]
+    click.echo(f"database {where}: migrations current" if not pending else f"pending: {pending}")
+    if pending:
+        sys.exit(1)
+
+
+@db_group.command("status", help="List migrations that have not run.")
+def db_status() -> None:
+    from audit import db
+
+    pending = run_async(db.pending_migrations())
+    click.echo("current" if not pending else "\n".join(pending))
+    sys.exit(1 if pending else 0)
+
+
+@click.group("users", help="User accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "supervisor", "inspector", "analyst", "operator"]),
+)
+@click.option("--operator-id", type=int, default=None, help="for operator users: their operator")
+@click.option("--display-name", default="")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="AUDIT_NEW_USER_PASSWORD",
+    help="prompted when not given (or AUDIT_NEW_USER_PASSWORD)",
+)
+def users_create(
+    username: str, role: str, operator_id: int | None, display_name: str, password: str
+) -> None:
+    """Create a user, e.g. the first admin: audit users create --username root --role admin."""
+    from pydantic import ValidationError
+
+    from audit.context import SYSTEM
+    from audit.domain.accounts.schemas import UserCreate
+    from audit.domain.accounts.services import create_user
+    from audit.errors import DomainError
+
+    try:
+        data = UserCreate(
+            username=username,
+            password=password,
+            role=role,  # type: ignore[arg-type]
+            operator_id=operator_id,
+            display_name=display_name,
+        )
+        user = run_async(create_user(data, SYSTEM))
+    except ValidationError as exc:
+        for err in exc.errors():
+            click.echo(f"error: {'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+        sys.exit(2)
+    except DomainError as exc:
+        click.echo(f"error: {exc.field or 'user'}: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"created user {user['username']} (id {user['id']}, role {user['role']})")
+
+
+@click.command("demo-data", help="Load the demo operators, venues and users (idempotent).")
+def demo_data() -> None:
+    from audit.asgi import create_app
+    from audit.demo import load_demo_data
+
+    run_async(load_demo_data(create_app()))
+
+
+def build_cli() -> click.Group:
+    group = litestar_group
+    group.help = "Service Quality Audit: the web app (audit run) and its tools."
+    for command in (db_group, users_group, demo_data):
+        group.add_command(command)
+    for _, module in domain_modules("cli"):
+        extra = getattr(module, "group", None)
+        if extra is not None:
+            group.add_command(extra)
+    return group
+
+
+def main() -> None:
+    os.environ.setdefault("LITESTAR_APP", APP_PATH)
+    build_cli()(prog_name="audit")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The database engine chosen by ``AUDIT_DATABASE_URL``, and migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from audit.settings import Settings, get_settings
+
+
+def engine_from_url(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.is_absolute():
+            path = Path("/") / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # timeout: wait for a writer instead of failing with "database is locked"
+        return SQLiteEngine(path=str(path), timeout=30)
+    parts = urlsplit(url)
+    config = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": unquote(parts.username or "postgres"),
+        "database": parts.path.lstrip("/") or "postgres",
+    }
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return PostgresEngine(config=config)
+
+
+def engine() -> Engine:
+    from audit.piccolo_conf import DB
+
+    return DB
+
+
+def is_postgres() -> bool:
+    return isinstance(engine(), PostgresEngine)
+
+
+async def migrate() -> str:
+    """Apply every pending migration of every app; returns Piccolo's report."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}\n{out.getvalue()}")
+    return out.getvalue()
+
+
+async def pending_migrations() -> list[str]:
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        statuses = await CheckMigrationManager(app_name="all").get_migration_statuses()
+    return [f"{s.app_name}:{s.migration_id}" for s in statuses if not s.has_ran]
+
+
+async def start(settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    db = engine()
+    if isinstance(db, PostgresEngine) and settings.db_pool:
+        await db.start_connection_pool()
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()

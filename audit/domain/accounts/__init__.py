@@ -1,0 +1,1 @@
+"""Users, roles, sessions, personal API tokens and the guards that enforce roles."""

@@ -1,0 +1,122 @@
+"""Login/logout, personal API tokens, and user administration. Thin: services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from audit.api import CurrentActor, CurrentUser, Id
+from audit.domain.accounts import services
+from audit.domain.accounts.guards import allow, logged_in
+from audit.domain.accounts.ratelimit import LoginThrottle
+from audit.domain.accounts.schemas import (
+    LoginIn,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from audit.settings import get_settings
+
+
+def _throttle() -> LoginThrottle:
+    s = get_settings()
+    global _THROTTLE
+    if _THROTTLE is None:
+        _THROTTLE = LoginThrottle(s.login_max_failures, s.login_window_seconds)
+    return _THROTTLE
+
+
+_THROTTLE: LoginThrottle | None = None
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["accounts"]
+
+    @post("/login", summary="Log in; sets the session cookie", status_code=200)
+    async def login(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
+    ) -> Response[UserOut]:
+        settings = get_settings()
+        client = request.client.host if request.client else "unknown"
+        wait = _throttle().retry_after(client, data.username)
+        if wait is not None:
+            raise TooManyRequestsException(
+                "too many failed logins; try again later", headers={"Retry-After": str(wait)}
+            )
+        user = await services.authenticate(data.username, data.password)
+        if user is None:
+            _throttle().failed(client, data.username)
+            raise NotAuthorizedException("wrong username or password")
+        _throttle().succeeded(client, data.username)
+        token = await services.start_session(user, settings.session_ttl_hours)
+        response = Response(UserOut(**user))
+        response.set_cookie(
+            settings.session_cookie,
+            token,
+            httponly=True,
+            secure=settings.session_cookie_secure,
+            samesite="strict",  # no cross-site requests carry the cookie: our CSRF defence
+            max_age=settings.session_ttl_hours * 3600,
+            path="/",
+        )
+        return response
+
+    @post("/logout", guards=[logged_in], status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, request: Request[Any, Any, Any], user: CurrentUser) -> Response[None]:
+        name = get_settings().session_cookie
+        token = request.cookies.get(name)
+        if token:
+            await services.end_session(token, user)
+        response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
+        response.delete_cookie(name)
+        return response
+
+    @get("/me", guards=[logged_in])
+    async def me(self, user: CurrentUser) -> UserOut:
+        return UserOut(**user)
+
+    @get("/tokens", guards=[logged_in])
+    async def tokens(self, user: CurrentUser) -> list[TokenOut]:
+        return [TokenOut(**t) for t in await services.list_tokens(user)]
+
+    @post("/tokens", guards=[logged_in], summary="Create a personal API token (shown once)")
+    async def create_token(self, data: JSONBody[TokenCreate], user: CurrentUser) -> TokenCreated:
+        return TokenCreated(**await services.create_token(data, user))
+
+    @delete("/tokens/{token_id:int}", guards=[logged_in])
+    async def revoke_token(self, token_id: Id, user: CurrentUser) -> None:
+        await services.revoke_token(token_id, user)
+
+
+class UserController(Controller):
+    path = "/users"
+    tags = ["accounts"]
+
+    @get("/", guards=[allow("admin", "supervisor")])
+    async def list_users(self) -> list[UserOut]:
+        return [UserOut(**u) for u in await services.list_users()]
+
+    @post("/", guards=[allow("admin")])
+    async def create_user(self, data: JSONBody[UserCreate], actor: CurrentActor) -> UserOut:
+        return UserOut(**await services.create_user(data, actor))
+
+    @get("/{user_id:int}", guards=[allow("admin", "supervisor")])
+    async def get_user(self, user_id: Id) -> UserOut:
+        return UserOut(**await services.get_user(user_id))
+
+    @patch("/{user_id:int}", guards=[allow("admin")])
+    async def update_user(
+        self, user_id: Id, data: JSONBody[UserUpdate], actor: CurrentActor
+    ) -> UserOut:
+        return UserOut(**await services.update_user(user_id, data, actor))
+
+
+ROUTES = [AuthController, UserController]

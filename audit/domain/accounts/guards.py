@@ -1,0 +1,79 @@
+"""Authentication (session cookie or bearer token) and role guards.
+
+The middleware only identifies the caller; guards decide. Anonymous callers have
+``scope["user"] = None`` so public routes (health, verification, webhooks) still work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from audit.context import Actor
+from audit.domain.accounts import services
+from audit.settings import get_settings
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+ALL_ROLES = ("admin", "supervisor", "inspector", "analyst", "operator")
+STAFF = ("admin", "supervisor", "inspector", "analyst")  # the regulator's people
+
+
+def auth_middleware(app: ASGIApp) -> ASGIApp:
+    settings = get_settings()
+    cookie_name = settings.session_cookie.encode()
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope["user"] = await _identify(scope, cookie_name)
+            scope["auth"] = None
+        await app(scope, receive, send)
+
+    return middleware
+
+
+async def _identify(scope: Scope, cookie_name: bytes) -> dict[str, Any] | None:
+    headers = dict(scope.get("headers") or [])
+    authz = headers.get(b"authorization", b"").decode("latin-1")
+    if authz.lower().startswith("bearer "):
+        token = authz[7:].strip()
+        return await services.user_for_token(token) if 0 < len(token) <= 200 else None
+    cookies = headers.get(b"cookie", b"")
+    for part in cookies.split(b";"):
+        name, _, value = part.strip().partition(b"=")
+        if name == cookie_name and 0 < len(value) <= 200:
+            return await services.user_for_session(value.decode("latin-1"))
+    return None
+
+
+def allow(*roles: str) -> Guard:
+    """Guard: the caller is logged in and has one of ``roles``."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if user is None:
+            raise NotAuthorizedException("login required (session cookie or bearer token)")
+        if user["role"] not in roles:
+            raise PermissionDeniedException(f"role {user['role']!r} may not do this")
+
+    guard.__name__ = f"allow_{'_'.join(roles)}"
+    return guard
+
+
+logged_in = allow(*ALL_ROLES)
+
+
+def current_user(request: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+    user = request.scope.get("user")
+    if user is None:  # guards run first; this is a safety net
+        raise NotAuthorizedException("login required")
+    return user  # type: ignore[no-any-return]
+
+
+def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    return services.actor_of(current_user(request))

@@ -1,0 +1,227 @@
+"""Accounts: users, sessions and tokens. Every write lands in the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from audit.context import Actor
+from audit.db import engine
+from audit.domain.accounts.passwords import digest, hash_password, new_token, verify_password
+from audit.domain.accounts.schemas import TokenCreate, UserCreate, UserUpdate
+from audit.domain.accounts.tables import ApiToken, User, WebSession
+from audit.domain.auditlog.services import record
+from audit.domain.operators.tables import Operator
+from audit.errors import Conflict, DomainError, NotFound
+
+_USER_FIELDS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.email,
+    User.role,
+    User.operator.as_alias("operator_id"),
+    User.active,
+)
+
+
+def actor_of(user: dict[str, Any]) -> Actor:
+    return Actor(
+        id=user["id"], name=user["username"], role=user["role"], operator_id=user["operator_id"]
+    )
+
+
+async def get_user(user_id: int) -> dict[str, Any]:
+    row = await User.select(*_USER_FIELDS).where(User.id == user_id).first().run()
+    if row is None:
+        raise NotFound(f"user {user_id} not found")
+    return row
+
+
+async def list_users() -> list[dict[str, Any]]:
+    return await User.select(*_USER_FIELDS).order_by(User.id).run()
+
+
+async def create_user(data: UserCreate, actor: Actor) -> dict[str, Any]:
+    if data.role == "operator" and data.operator_id is None:
+        raise DomainError("an operator user belongs to exactly one operator", field="operator_id")
+    if data.role != "operator" and data.operator_id is not None:
+        raise DomainError("only operator users belong to an operator", field="operator_id")
+    if data.operator_id is not None and not await Operator.exists().where(
+        Operator.id == data.operator_id
+    ):
+        raise DomainError(f"operator {data.operator_id} does not exist", field="operator_id")
+    if await User.exists().where(User.username == data.username):
+        raise Conflict(f"username {data.username!r} is taken", field="username")
+    async with engine().transaction():
+        rows = (
+            await User.insert(
+                User(
+                    username=data.username,
+                    display_name=data.display_name,
+                    email=data.email,
+                    role=data.role,
+                    operator=data.operator_id,
+                    password_hash=hash_password(data.password),
+                )
+            )
+            .returning(User.id)
+            .run()
+        )
+        user = await get_user(rows[0]["id"])
+        await record(actor, "user.create", "user", user["id"], None, user)
+    return user
+
+
+async def update_user(user_id: int, data: UserUpdate, actor: Actor) -> dict[str, Any]:
+    before = await get_user(user_id)
+    changes: dict[Any, Any] = {}
+    if data.role is not None and data.role != before["role"]:
+        if (data.role == "operator") != (before["operator_id"] is not None):
+            raise DomainError("operator users must keep their operator; create a new user", "role")
+        changes[User.role] = data.role
+    if data.display_name is not None:
+        changes[User.display_name] = data.display_name
+    if data.active is not None:
+        changes[User.active] = data.active
+    if data.password is not None:
+        changes[User.password_hash] = hash_password(data.password)
+    if not changes:
+        return before
+    async with engine().transaction():
+        await User.update(changes).where(User.id == user_id).run()
+        if data.active is False or data.password is not None:
+            await WebSession.delete().where(WebSession.user == user_id).run()
+        after = await get_user(user_id)
+        await record(actor, "user.update", "user", user_id, before, after)
+    return after
+
+
+async def authenticate(username: str, password: str) -> dict[str, Any] | None:
+    row = (
+        await User.select(User.id, User.password_hash, User.active)
+        .where(User.username == username)
+        .first()
+        .run()
+    )
+    ok = verify_password(row["password_hash"] if row else None, password)
+    if not row or not ok or not row["active"]:
+        return None
+    return await get_user(row["id"])
+
+
+async def start_session(user: dict[str, Any], ttl_hours: int) -> str:
+    token = new_token("ses")
+    now = dt.datetime.now(dt.UTC)
+    async with engine().transaction():
+        await WebSession.insert(
+            WebSession(
+                user=user["id"],
+                token_hash=digest(token),
+                expires_at=now + dt.timedelta(hours=ttl_hours),
+            )
+        ).run()
+        await record(actor_of(user), "session.login", "user", user["id"])
+    return token
+
+
+async def end_session(token: str, user: dict[str, Any]) -> None:
+    async with engine().transaction():
+        await WebSession.delete().where(WebSession.token_hash == digest(token)).run()
+        await record(actor_of(user), "session.logout", "user", user["id"])
+
+
+async def user_for_session(token: str) -> dict[str, Any] | None:
+    row = (
+        await WebSession.select(WebSession.user, WebSession.expires_at)
+        .where(WebSession.token_hash == digest(token))
+        .first()
+        .run()
+    )
+    if row is None or row["expires_at"] < dt.datetime.now(dt.UTC):
+        return None
+    return await _active_user(row["user"])
+
+
+async def user_for_token(token: str) -> dict[str, Any] | None:
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.user)
+        .where(
+            (ApiToken.token_hash == digest(token)) & (ApiToken.revoked == False)  # noqa: E712
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    await (
+        ApiToken.update({ApiToken.last_used_at: dt.datetime.now(dt.UTC)})
+        .where(ApiToken.id == row["id"])
+        .run()
+    )
+    return await _active_user(row["user"])
+
+
+async def _active_user(user_id: int) -> dict[str, Any] | None:
+    try:
+        user = await get_user(user_id)
+    except NotFound:
+        return None
+    return user if user["active"] else None
+
+
+_TOKEN_FIELDS = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.prefix,
+    ApiToken.created_at,
+    ApiToken.last_used_at,
+    ApiToken.revoked,
+)
+
+
+async def create_token(data: TokenCreate, user: dict[str, Any]) -> dict[str, Any]:
+    token = new_token("sqa")
+    async with engine().transaction():
+        rows = (
+            await ApiToken.insert(
+                ApiToken(
+                    user=user["id"], name=data.name, token_hash=digest(token), prefix=token[:12]
+                )
+            )
+            .returning(ApiToken.id)
+            .run()
+        )
+        out = (
+            await ApiToken.select(*_TOKEN_FIELDS).where(ApiToken.id == rows[0]["id"]).first().run()
+        )
+        assert out is not None
+        await record(actor_of(user), "token.create", "api_token", out["id"], None, out)
+    return {**out, "token": token}
+
+
+async def list_tokens(user: dict[str, Any]) -> list[dict[str, Any]]:
+    return await ApiToken.select(*_TOKEN_FIELDS).where(ApiToken.user == user["id"]).run()
+
+
+async def revoke_token(token_id: int, user: dict[str, Any]) -> None:
+    row = (
+        await ApiToken.select(ApiToken.id, ApiToken.revoked)
+        .where((ApiToken.id == token_id) & (ApiToken.user == user["id"]))
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    if row["revoked"]:
+        return
+    async with engine().transaction():
+        await ApiToken.update({ApiToken.revoked: True}).where(ApiToken.id == token_id).run()
+        await record(
+            actor_of(user),
+            "token.revoke",
+            "api_token",
+            token_id,
+            {"revoked": False},
+            {"revoked": True},
+        )

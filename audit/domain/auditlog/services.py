@@ -1,0 +1,70 @@
+"""Appending to the audit log. There is deliberately no update or delete here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from audit.context import Actor, request_id_var
+from audit.domain.auditlog.tables import AuditEntry
+
+_MAX_SNAPSHOT = 4000  # "short before/after": large values are cut, never the whole blob
+
+
+def _short(value: Any) -> Any:
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= _MAX_SNAPSHOT:
+        return json.loads(text)
+    return {"truncated": text[:_MAX_SNAPSHOT]}
+
+
+async def record(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Append one entry; call inside the same transaction as the write it describes."""
+    await AuditEntry.insert(
+        AuditEntry(
+            at=dt.datetime.now(dt.UTC),
+            actor_id=actor.id,
+            actor=actor.name,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=_short(before),
+            after=_short(after),
+            request_id=request_id_var.get(),
+        )
+    ).run()
+
+
+async def entries(
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    rows = await query.run()
+    for row in rows:
+        for key in ("before", "after"):
+            if isinstance(row[key], str):
+                row[key] = json.loads(row[key])
+    return rows

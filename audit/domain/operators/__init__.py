@@ -1,0 +1,1 @@
+"""The regulated companies (operators), their venues/channels, and the regions registry."""
