@@ -20,6 +20,7 @@ from audit.domains import domain_modules
 from audit.errors import DomainError
 from audit.logging import configure_logging, request_id_middleware
 from audit.settings import Settings, get_settings
+from audit.web.pages import TEMPLATES
 
 log = structlog.get_logger("audit")
 
@@ -65,7 +66,9 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
 
 
 def collect_routes() -> list[Any]:
-    routes: list[Any] = [HealthController]
+    from audit.web.pages import ROUTES as PAGES
+
+    routes: list[Any] = [HealthController, *PAGES]
     for _, module in domain_modules("controllers"):
         routes.extend(getattr(module, "ROUTES", []))
     return routes
@@ -113,6 +116,7 @@ def build_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin()],
         ),
         request_max_body_size=settings.max_upload_bytes,
+        template_config=TEMPLATES,
         debug=False,
     )
     app.state.settings = settings
