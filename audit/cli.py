@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+from litestar.cli._utils import LitestarExtensionGroup
 from litestar.cli.main import litestar_group
 
 from audit.domains import domain_modules
@@ -109,15 +110,51 @@ def demo_data() -> None:
     run_async(load_demo_data(create_app()))
 
 
-def build_cli() -> click.Group:
-    group = litestar_group
-    group.help = "Service Quality Audit: the web app (audit run) and its tools."
-    for command in (db_group, users_group, demo_data):
+def _probes_group() -> click.Group:
+    """Analysis commands of the ``probes`` package (no database), for hand-recorded calls/chats."""
+    from probes.cli_chat import score_chat_command as score_chat
+    from probes.cli_voice import analyze, score_greeting
+
+    group = click.Group("probes", help="Probe calls and chats: analyse recordings and transcripts.")
+    for command in (analyze, score_greeting, score_chat):
         group.add_command(command)
+    return group
+
+
+def _add(parent: click.Group, command: click.Command) -> None:
+    # Two sources may contribute to one group (e.g. `probes`): merge instead of replacing.
+    existing = parent.commands.get(command.name or "")
+    if isinstance(existing, click.Group) and isinstance(command, click.Group):
+        for sub in command.commands.values():
+            existing.add_command(sub)
+    else:
+        parent.add_command(command)
+
+
+class AuditGroup(LitestarExtensionGroup):
+    """Litestar's CLI group, minus its eager app loading (done only for Litestar CLI plugins,
+    which we don't use): `audit probes analyze` must not need the web app to import."""
+
+    def _prepare(self, ctx: click.Context) -> None:
+        self._prepare_done = True
+
+
+def build_cli() -> click.Group:
+    group = AuditGroup(
+        name="audit",
+        callback=litestar_group.callback,  # loads the app lazily, for the commands that need it
+        params=list(litestar_group.params),
+        help="Service Quality Audit: the web app (audit run) and its tools.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    for command in litestar_group.commands.values():
+        group.add_command(command)
+    for command in (db_group, users_group, demo_data, _probes_group()):
+        _add(group, command)
     for _, module in domain_modules("cli"):
         extra = getattr(module, "group", None)
         if extra is not None:
-            group.add_command(extra)
+            _add(group, extra)
     return group
 
 
