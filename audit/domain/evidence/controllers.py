@@ -1,0 +1,51 @@
+"""Evidence files: metadata, download, seal, verify. Uploads go through inspection items."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.response import File
+
+from audit.api import CurrentActor, Id
+from audit.domain.accounts.guards import STAFF, allow
+from audit.domain.evidence import services
+from audit.domain.evidence.schemas import EvidenceOut, VerifyOut
+from audit.errors import Conflict
+
+
+class EvidenceController(Controller):
+    path = "/evidence"
+    tags = ["evidence"]
+
+    @get("/{evidence_id:int}", guards=[allow(*STAFF)])
+    async def get_evidence(self, evidence_id: Id) -> EvidenceOut:
+        return EvidenceOut(**await services.get_evidence(evidence_id))
+
+    @get("/{evidence_id:int}/content", guards=[allow(*STAFF)], summary="Download the file")
+    async def content(self, evidence_id: Id) -> File:
+        row = await services.get_evidence(evidence_id)
+        check = services.verify_row(row)
+        if check["status"] != "ok":
+            # Never serve bytes that are not the recorded evidence.
+            raise Conflict(f"evidence {evidence_id} is {check['status']}; not served")
+        return File(
+            path=services.blob_file(row),
+            media_type=row["media_type"],
+            filename=row["original_name"] or row["sha256"],
+        )
+
+    @post(
+        "/{evidence_id:int}/seal",
+        guards=[allow("admin", "supervisor", "inspector")],
+        status_code=200,
+    )
+    async def seal(self, evidence_id: Id, actor: CurrentActor) -> EvidenceOut:
+        return EvidenceOut(**await services.seal_evidence(evidence_id, actor))
+
+    @get(
+        "/{evidence_id:int}/verify", guards=[allow(*STAFF)], summary="Re-hash: ok|tampered|missing"
+    )
+    async def verify(self, evidence_id: Id) -> VerifyOut:
+        return VerifyOut(**await services.verify_evidence(evidence_id))
+
+
+ROUTES = [EvidenceController]

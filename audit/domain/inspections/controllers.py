@@ -1,0 +1,135 @@
+"""Inspections, item answers, evidence uploads, submission and findings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, post, put
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
+
+from audit.api import CurrentActor, Id
+from audit.context import Actor
+from audit.domain.accounts.guards import ALL_ROLES, allow
+from audit.domain.evidence.schemas import EvidenceOut
+from audit.domain.inspections import access, findings, services
+from audit.domain.inspections.schemas import (
+    AnswerIn,
+    AnswerOut,
+    EvidenceForm,
+    FindingOut,
+    InspectionIn,
+    InspectionOut,
+    ScoreOut,
+)
+from audit.domain.plans.access import visible_plan_ids
+
+RECORDERS = allow("admin", "supervisor", "inspector")
+READERS = allow(*ALL_ROLES)
+ItemId = Annotated[str, PathParameter(min_length=1, max_length=80)]
+OptId = Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)]
+
+
+async def _full(inspection_id: int, actor: Actor) -> InspectionOut:
+    row = await access.get_readable(inspection_id, actor)
+    answers = [AnswerOut(**a) for a in await access.answers_of(inspection_id)]
+    return InspectionOut(**row, answers=answers)
+
+
+class InspectionController(Controller):
+    path = "/inspections"
+    tags = ["inspections"]
+
+    @get("/", guards=[READERS])
+    async def list_inspections(
+        self, actor: CurrentActor, plan_id: OptId = None
+    ) -> list[InspectionOut]:
+        from audit.domain.inspections.tables import Inspection
+
+        query = Inspection.select(Inspection.id).order_by(Inspection.id)
+        if plan_id is not None:
+            query = query.where(Inspection.plan == plan_id)
+        visible = await visible_plan_ids(actor)
+        if visible is not None:
+            query = query.where(Inspection.plan.is_in(visible or [-1]))
+        out = []
+        for row in await query:
+            inspection = await access.load_inspection(row["id"])
+            if await access.can_read(actor, inspection):
+                out.append(InspectionOut(**inspection))
+        return out
+
+    @get("/{inspection_id:int}", guards=[READERS])
+    async def get_inspection(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
+        return await _full(inspection_id, actor)
+
+    @put("/{inspection_id:int}/items/{item_id:str}", guards=[RECORDERS])
+    async def answer(
+        self, inspection_id: Id, item_id: ItemId, data: JSONBody[AnswerIn], actor: CurrentActor
+    ) -> AnswerOut:
+        row = await services.record_answer(inspection_id, item_id, data.result, data.note, actor)
+        return AnswerOut(**row)
+
+    @post("/{inspection_id:int}/items/{item_id:str}/evidence", guards=[RECORDERS])
+    async def upload(
+        self,
+        inspection_id: Id,
+        item_id: ItemId,
+        data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        actor: CurrentActor,
+    ) -> EvidenceOut:
+        content = await data.file.read()
+        row = await services.attach_evidence(
+            inspection_id, item_id, content, data.kind, data.file.filename, actor
+        )
+        return EvidenceOut(**row)
+
+    @delete(
+        "/{inspection_id:int}/items/{item_id:str}/evidence/{evidence_id:int}", guards=[RECORDERS]
+    )
+    async def detach(
+        self, inspection_id: Id, item_id: ItemId, evidence_id: Id, actor: CurrentActor
+    ) -> None:
+        await services.detach_evidence(inspection_id, item_id, evidence_id, actor)
+
+    @get("/{inspection_id:int}/score", guards=[READERS], summary="Score preview and blockers")
+    async def score(self, inspection_id: Id, actor: CurrentActor) -> ScoreOut:
+        return ScoreOut(**await services.preview(inspection_id, actor))
+
+    @post("/{inspection_id:int}/submit", guards=[RECORDERS], status_code=200)
+    async def submit(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
+        await findings.submit_inspection(inspection_id, actor)
+        return await _full(inspection_id, actor)
+
+
+class PlanInspectionController(Controller):
+    path = "/plans/{plan_id:int}/inspections"
+    tags = ["inspections"]
+
+    @post("/", guards=[RECORDERS], summary="Open an inspection of a venue in the plan's sample")
+    async def open_inspection(
+        self, plan_id: Id, data: JSONBody[InspectionIn], actor: CurrentActor
+    ) -> InspectionOut:
+        row = await services.open_inspection(
+            plan_id, data.venue_id, data.checklist_version_id, actor
+        )
+        return await _full(row["id"], actor)
+
+
+class FindingController(Controller):
+    path = "/findings"
+    tags = ["inspections"]
+
+    @get("/", guards=[READERS])
+    async def list_findings(
+        self,
+        actor: CurrentActor,
+        plan_id: OptId = None,
+        inspection_id: OptId = None,
+        operator_id: OptId = None,
+    ) -> list[FindingOut]:
+        rows = await findings.list_findings(actor, plan_id, inspection_id, operator_id)
+        return [FindingOut(**r) for r in rows]
+
+
+ROUTES = [InspectionController, PlanInspectionController, FindingController]

@@ -1,0 +1,117 @@
+"""The schema of a checklist YAML file (pydantic).
+
+Field-level checks live here (so errors carry the exact path, hence the line); checks that
+look across the whole checklist (duplicate ids, deductions summing to 100, bindings against
+the measure registry) live in :mod:`checklists.validate`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from checklists.rules import RuleError, parse_rule
+
+Severity = Literal["veto", "critical", "minor"]
+EvidenceKind = Literal["photo", "recording", "screenshot", "note"]
+VenueKind = Literal["hotline", "web_chat", "chat_api", "business_hall", "agency_point", "info_line"]
+
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are typos until proven otherwise: reject them.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Source(_Strict):
+    seed: str = Field(pattern=r"^\d{3}_[0-9a-f]+\.txt$", description="seed file name")
+    section: str = Field(min_length=1, description="section / article in the seed")
+    quote: str | None = Field(default=None, description="original wording, when useful")
+
+
+ParamValue = bool | int | float | str | list[str] | list[int] | list[float] | None
+
+
+class MeasureBinding(_Strict):
+    """How an automated probe judges the item: a measure, a rule and protocol parameters."""
+
+    measure: str = Field(min_length=1)
+    rule: str = Field(min_length=1)
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    data: list[str] = Field(
+        default_factory=list, description="names of the checklist's data lists the probe uses"
+    )
+
+    @field_validator("rule")
+    @classmethod
+    def _rule_parses(cls, value: str) -> str:
+        try:
+            parse_rule(value)
+        except RuleError as exc:
+            raise ValueError(f"bad rule syntax: {exc}") from exc
+        return value
+
+
+class Item(_Strict):
+    id: Ident
+    text: Text
+    severity: Severity
+    # No default: every item must state its deduction (veto items state 0).
+    deduction: Decimal = Field(ge=0, le=100, decimal_places=2)
+    na_allowed: bool = False
+    evidence_required: list[EvidenceKind] = Field(
+        default_factory=list, description="all of these are needed when the item fails"
+    )
+    source: Source
+    measure: MeasureBinding | None = None
+    guidance: Text | None = None
+
+
+class Section(_Strict):
+    id: Ident
+    title: Text
+    items: list[Item] = Field(min_length=1)
+
+
+class DataEntry(_Strict):
+    text: str = Field(min_length=1)
+    category: str | None = None
+    ref: str | None = Field(default=None, description="where in the seed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        # A bare string is shorthand for {text: ...}.
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Checklist(_Strict):
+    id: Ident
+    version: int = Field(ge=1)
+    title: Text
+    description: Text | None = None
+    applies_to: list[VenueKind] = Field(min_length=1)
+    pass_mark: Decimal = Field(ge=0, le=100, decimal_places=2)
+    sections: list[Section] = Field(min_length=1)
+    data: dict[str, list[DataEntry]] = Field(default_factory=dict)
+
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+    def item(self, item_id: str) -> Item | None:
+        for item in self.items():
+            if item.id == item_id:
+                return item
+        return None
+
+    def canonical(self) -> dict[str, Any]:
+        """JSON-ready form used for hashing and storing a pinned version."""
+        return self.model_dump(mode="json", exclude_none=True)
