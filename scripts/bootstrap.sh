@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium: browser chat probes; espeak-ng + sox: the simulator's agent voices;
-# fonts-wqy-zenhei: the CJK font embedded in notices; poppler-utils: pdftotext/pdfsig checks.
-DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils)
+# fonts-wqy-zenhei: the CJK font embedded in notices; poppler-utils: pdftotext/pdfsig checks;
+# zbar-tools: tests decode the notices' QR codes.
+DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils zbar-tools)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

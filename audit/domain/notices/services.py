@@ -1,0 +1,289 @@
+"""Notice drafts and reads: create, edit, approve, list — with the audit log on every write.
+
+Issuing (numbering, render, sign, store), delivery, supersession and revocation are in
+``issuing.py``; the verification registry in ``registry.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from audit.context import Actor
+from audit.db import engine
+from audit.domain.auditlog.services import record
+from audit.domain.notices.tables import ISSUED_STATUSES, Notice
+from audit.domain.operators.tables import Operator
+from audit.errors import DomainError, Forbidden, InvalidTransition, NotFound
+from audit.notices.models import NoticeType, check_content
+
+DRAFTERS = ("admin", "supervisor", "inspector", "system")
+APPROVERS = ("admin", "supervisor", "system")
+PUBLIC_ADDRESSEE = "各电信业务经营者"
+
+
+def write_tx() -> Any:
+    """A write transaction; on SQLite BEGIN IMMEDIATE so concurrent writers queue up front
+    instead of failing when a deferred reader tries to upgrade its lock."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+def require_role(actor: Actor, roles: tuple[str, ...], what: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"role {actor.role!r} may not {what}")
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("content", "source"):
+        if isinstance(row.get(key), str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def with_missing(row: dict[str, Any]) -> dict[str, Any]:
+    """Attach what is still missing/invalid in the content (empty once complete)."""
+    check = check_content(row["notice_type"], row["content"] or {})
+    row["missing"] = check.missing
+    row["invalid"] = check.invalid
+    return row
+
+
+_FIELDS = [c for c in Notice._meta.columns if c._meta.name != "operator"]
+
+
+async def load(notice_id: int) -> dict[str, Any]:
+    row = (
+        await Notice.select(*_FIELDS, Notice.operator.as_alias("operator_id"))
+        .where(Notice.id == notice_id)
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound(f"notice {notice_id} not found")
+    return with_missing(_decode(row))
+
+
+def visible_to(actor: Actor, row: dict[str, Any]) -> bool:
+    """Operator users see only their own operator's issued notices (never drafts)."""
+    if not actor.is_operator:
+        return True
+    return row["operator_id"] == actor.operator_id and row["status"] in ISSUED_STATUSES
+
+
+async def get_notice(notice_id: int, actor: Actor) -> dict[str, Any]:
+    row = await load(notice_id)
+    if not visible_to(actor, row):  # not theirs or not issued: the same 404 as missing
+        raise NotFound(f"notice {notice_id} not found")
+    return row
+
+
+async def list_notices(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    notice_type: str | None = None,
+    operator_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = Notice.select(*_FIELDS, Notice.operator.as_alias("operator_id")).order_by(
+        Notice.id, ascending=False
+    )
+    if actor.is_operator:
+        query = query.where(
+            (Notice.operator == actor.operator_id) & Notice.status.is_in(list(ISSUED_STATUSES))
+        )
+    if status:
+        query = query.where(Notice.status == status)
+    if notice_type:
+        query = query.where(Notice.notice_type == notice_type)
+    if operator_id is not None:
+        query = query.where(Notice.operator == operator_id)
+    rows = await query.limit(limit).offset(offset).run()
+    return [with_missing(_decode(r)) for r in rows]
+
+
+async def _addressee(operator_id: int | None, notice_type: NoticeType) -> str:
+    if operator_id is None:
+        if notice_type != NoticeType.public_notice:
+            raise DomainError("operator_id is required for this notice type", field="operator_id")
+        return PUBLIC_ADDRESSEE
+    op = (
+        await Operator.select(Operator.name)
+        .where(Operator._meta.primary_key == operator_id)
+        .first()
+        .run()
+    )
+    if op is None:
+        raise DomainError(f"operator {operator_id} not found", field="operator_id")
+    return str(op["name"])
+
+
+async def create_draft(
+    actor: Actor,
+    notice_type: NoticeType | str,
+    operator_id: int | None,
+    content: dict[str, Any],
+    source: dict[str, Any] | None = None,
+    *,
+    supersedes: int | None = None,
+) -> dict[str, Any]:
+    """A new draft; content may be incomplete (``missing`` lists what approval still needs)."""
+    require_role(actor, DRAFTERS, "draft notices")
+    try:
+        ntype = NoticeType(notice_type)
+    except ValueError as exc:
+        raise DomainError(f"unknown notice type {notice_type!r}", field="notice_type") from exc
+    addressee = await _addressee(operator_id, ntype)
+    async with write_tx():
+        rows = (
+            await Notice.insert(
+                Notice(
+                    token=secrets.token_urlsafe(18),
+                    notice_type=ntype.value,
+                    status="draft",
+                    operator=operator_id,
+                    addressee=addressee,
+                    content=content,
+                    source=source or {},
+                    supersedes=supersedes,
+                    created_by=actor.id,
+                )
+            )
+            .returning(Notice.id)
+            .run()
+        )
+        row = await load(rows[0]["id"])
+        await record(actor, "notice.draft", "notice", row["id"], None, _snapshot(row))
+    return row
+
+
+def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "status",
+        "notice_type",
+        "operator_id",
+        "number",
+        "sha256",
+        "content",
+        "source",
+        "supersedes",
+        "superseded_by",
+        "revoke_reason",
+    )
+    return {k: row.get(k) for k in keep}
+
+
+async def update_draft(
+    notice_id: int, actor: Actor, content: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Replace the editable content of a draft. Approved or issued notices are not editable."""
+    require_role(actor, DRAFTERS, "edit notices")
+    before = await load(notice_id)
+    if before["status"] != "draft":
+        raise InvalidTransition(
+            f"notice {notice_id} is {before['status']}: only drafts can be edited", field="status"
+        )
+    if content is None:
+        return before
+    async with write_tx():
+        n = await (
+            Notice.update({Notice.content: content})
+            .where((Notice.id == notice_id) & (Notice.status == "draft"))
+            .returning(Notice.id)
+            .run()
+        )
+        if not n:
+            raise InvalidTransition(f"notice {notice_id} is no longer a draft", field="status")
+        after = await load(notice_id)
+        await record(actor, "notice.edit", "notice", notice_id, _snapshot(before), _snapshot(after))
+    return after
+
+
+async def transition(
+    notice_id: int,
+    actor: Actor,
+    frm: tuple[str, ...],
+    to: str,
+    action: str,
+    extra: dict[Any, Any] | None = None,
+) -> dict[str, Any]:
+    before = await load(notice_id)
+    if before["status"] not in frm:
+        raise InvalidTransition(
+            f"notice {notice_id} is {before['status']}; {action} needs {' or '.join(frm)}",
+            field="status",
+        )
+    async with write_tx():
+        changes: dict[Any, Any] = {Notice.status: to, **(extra or {})}
+        n = await (
+            Notice.update(changes)
+            .where((Notice.id == notice_id) & Notice.status.is_in(list(frm)))
+            .returning(Notice.id)
+            .run()
+        )
+        if not n:  # someone else moved it between our read and our write
+            raise InvalidTransition(f"notice {notice_id} changed meanwhile", field="status")
+        after = await load(notice_id)
+        await record(
+            actor, f"notice.{action}", "notice", notice_id, _snapshot(before), _snapshot(after)
+        )
+    return after
+
+
+async def approve(notice_id: int, actor: Actor) -> dict[str, Any]:
+    """draft → approved, by a supervisor; refused while required data is missing."""
+    require_role(actor, APPROVERS, "approve notices")
+    row = await load(notice_id)
+    if row["status"] == "draft" and (row["missing"] or row["invalid"]):
+        detail = "; ".join(
+            ([f"missing: {', '.join(row['missing'])}"] if row["missing"] else [])
+            + ([f"invalid: {', '.join(row['invalid'])}"] if row["invalid"] else [])
+        )
+        raise DomainError(f"notice {notice_id} stays a draft — {detail}", field="content")
+    return await transition(
+        notice_id,
+        actor,
+        ("draft",),
+        "approved",
+        "approve",
+        {Notice.approved_by: actor.id, Notice.approved_at: _now()},
+    )
+
+
+async def reopen(notice_id: int, actor: Actor) -> dict[str, Any]:
+    """approved → draft, to edit again before issuing."""
+    require_role(actor, APPROVERS, "reopen notices")
+    return await transition(
+        notice_id,
+        actor,
+        ("approved",),
+        "draft",
+        "reopen",
+        {Notice.approved_by: None, Notice.approved_at: None},
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def create_self_inspection_draft(trigger: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """Hook for the complaints domain (``audit.domain.complaints.followup.ORDER_HOOK``)."""
+    from audit.domain.notices.drafts import create_self_inspection_draft as make
+
+    return await make(trigger, actor)
+
+
+async def create_rectification_draft(inspection_id: int, actor: Actor) -> dict[str, Any]:
+    """Hook for the plans/inspections domain."""
+    from audit.domain.notices.drafts import create_rectification_draft as make
+
+    return await make(inspection_id, actor)

@@ -1,0 +1,203 @@
+"""Input models for the four notice types, and the "what is still missing" check.
+
+A draft holds loose data (a dict) that editors fill in over time; it can be issued only when
+its content validates against the model of its type. ``check_content`` names what is missing
+so the draft can say so instead of failing at render time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class NoticeType(StrEnum):
+    rectification = "rectification"
+    self_inspection = "self_inspection"
+    findings_report = "findings_report"
+    public_notice = "public_notice"
+
+
+TITLES: dict[NoticeType, str] = {
+    NoticeType.rectification: "整改通知书",
+    NoticeType.self_inspection: "责令自查通知书",
+    NoticeType.findings_report: "检查结果报告",
+    NoticeType.public_notice: "服务质量通告",
+}
+
+# the short word before the year in the document number, e.g. 整改〔2026〕第0007号
+NUMBER_PREFIX: dict[NoticeType, str] = {
+    NoticeType.rectification: "整改",
+    NoticeType.self_inspection: "自查",
+    NoticeType.findings_report: "检查",
+    NoticeType.public_notice: "通告",
+}
+
+SEVERITY_LABELS = {
+    "veto": "否决项",
+    "critical": "关键项",
+    "non_critical": "非关键项",
+    "major": "严重",
+    "minor": "一般",
+}
+
+
+def format_number(notice_type: NoticeType, year: int, seq: int) -> str:
+    if seq < 1 or year < 2000:
+        raise ValueError(f"notice number: bad year/seq {year}/{seq}")
+    return f"{NUMBER_PREFIX[notice_type]}〔{year}〕第{seq:04d}号"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoticeMeta(_Model):
+    """What every notice carries besides its content."""
+
+    authority: Text  # issuing authority, e.g. 某某省通信管理局
+    letterhead: Text  # the red-head line at the top, usually the authority's full name
+    number: Text  # formatted notice number; "(草稿)" for previews
+    addressee: Text  # operator (or 各电信业务经营者 for public notices)
+    issue_date: dt.date
+    verify_url: Text  # public verification page (QR target)
+    token: Text  # opaque id embedded in the PDF metadata and the URL
+    signer_name: Text = "签发人"
+    test_key: bool = False  # dev certificate: the page footer says so as well
+    replaces: str | None = None  # number of the notice this corrected one supersedes
+
+
+class Finding(_Model):
+    item: Text  # checklist item / what was checked
+    severity: Text  # veto | critical | non_critical | free text
+    evidence_refs: list[Text] = Field(default_factory=list)
+    measured: Text  # measured values, e.g. "接通用时 38 秒(振铃 6 次)"
+    rule: Text  # seed article / standard the finding breaks
+    rectification: Text  # what the operator must do
+
+
+class RectificationContent(_Model):
+    inspection_ref: Text  # plan / inspection / campaign reference
+    inspected_on: Text  # date or period as printed
+    findings: Annotated[list[Finding], Field(min_length=1)]
+    deadline: dt.date
+    intro: str = ""
+    reply_instructions: str = (
+        "请于整改期限届满前将整改情况书面报告我局,逾期未整改或整改不到位的,将依法予以处理。"
+    )
+
+
+class ComplaintRef(_Model):
+    id: Text
+    date: dt.date
+    summary: str = ""
+
+
+class SelfInspectionContent(_Model):
+    trigger_ref: Text
+    region: Text  # prefecture-level city (GB/T 2260 name and code)
+    issue: Text
+    complaints: Annotated[list[ComplaintRef], Field(min_length=1)]
+    deadline: dt.date
+    basis: str = (
+        "依据《电信服务质量监督抽查规定》第十条,一个月内同一地区因同一问题引起的用户申诉"
+        "达到三件以上的,应当立即责令电信业务经营者进行自查或对该业务进行抽查。"
+    )
+
+
+class ItemResult(_Model):
+    code: Text
+    title: Text
+    result: Text  # pass | fail | na | free text
+    score: float | None = None
+    max_score: float | None = None
+    note: str = ""
+
+
+class RateRow(_Model):
+    label: Text
+    passed: int = Field(ge=0)
+    total: int = Field(ge=0)
+
+
+class FindingsReportContent(_Model):
+    plan_ref: Text
+    period: Text
+    method: Text  # 明查 / 暗访
+    items: Annotated[list[ItemResult], Field(min_length=1)]
+    total_score: float
+    answer_rates: list[RateRow] = Field(default_factory=list)
+    answer_seconds: list[float] = Field(default_factory=list)
+    answer_threshold_s: float | None = None
+    compliance: list[RateRow] = Field(default_factory=list)
+    summary: str = ""
+
+
+class OperatorRow(_Model):
+    operator: Text
+    probes: int = Field(ge=0)
+    answered: int = Field(ge=0)
+    mean_answer_s: float | None = None
+    compliant: int = Field(ge=0)
+    score: float
+
+
+class PublicNoticeContent(_Model):
+    period: Text
+    scope: Text  # region / channels covered
+    rows: Annotated[list[OperatorRow], Field(min_length=1)]
+    summary: str = ""
+
+
+CONTENT_MODELS: dict[NoticeType, type[_Model]] = {
+    NoticeType.rectification: RectificationContent,
+    NoticeType.self_inspection: SelfInspectionContent,
+    NoticeType.findings_report: FindingsReportContent,
+    NoticeType.public_notice: PublicNoticeContent,
+}
+
+_MISSING_TYPES = {"missing", "string_too_short", "too_short"}
+
+
+class ContentCheck(BaseModel):
+    model: Any = None
+    missing: list[str] = Field(default_factory=list)
+    invalid: list[str] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def check_content(notice_type: NoticeType | str, data: dict[str, Any]) -> ContentCheck:
+    """Validate draft data; name missing fields (dotted paths) and invalid ones with the reason."""
+    model_cls = CONTENT_MODELS[NoticeType(notice_type)]
+    try:
+        return ContentCheck(model=model_cls.model_validate(data))
+    except ValidationError as exc:
+        missing: list[str] = []
+        invalid: list[str] = []
+        for err in exc.errors():
+            path = _path(tuple(err["loc"]))
+            if err["type"] in _MISSING_TYPES:
+                missing.append(path)
+            else:
+                invalid.append(f"{path}: {err['msg']}")
+        return ContentCheck(missing=missing, invalid=invalid)
+
+
+def missing_fields(notice_type: NoticeType | str, data: dict[str, Any]) -> list[str]:
+    """Names of required fields that are absent or blank (empty list: nothing missing)."""
+    return check_content(notice_type, data).missing
