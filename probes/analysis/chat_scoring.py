@@ -1,0 +1,136 @@
+"""Judge chat measures against a checklist's item bindings (the ``score-chat`` contract).
+
+Only items with a ``measure`` binding are judged automatically; the rest (veto items about
+attitude, accuracy of answers …) need a human reviewer and are not listed. The binding's
+``params`` feed both the rule and the analyser (``long_wait_s``); its ``data`` lists (wait
+apologies, courtesy words, taboo phrases) extend the analyser's phrase lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from checklists.loader import CHECKLIST_DIR, ChecklistError, checklist_files, validate_file
+from checklists.rules import RuleError, evaluate_rule, parse_rule, walk_comparisons
+from checklists.schema import Checklist
+from probes.analysis.chat import ChatAnalysis, analyse_chat
+from probes.analysis.chat_phrases import ChatRules
+from probes.analysis.chat_transcript import Transcript
+
+DEFAULT_CHECKLIST_ID = "online-chat"
+
+
+def find_checklist(checklist_id: str, directory: str | Path = CHECKLIST_DIR) -> Checklist:
+    """The checklist file with this id; errors in other files do not stop the search."""
+    problems = []
+    for path in checklist_files(directory):
+        cl, file_problems = validate_file(path)
+        if cl is not None and cl.id == checklist_id:
+            return cl
+        if cl is None:
+            problems.extend(file_problems)
+    if problems:
+        raise ChecklistError(problems)
+    raise LookupError(f"no checklist with id {checklist_id!r} in {directory}")
+
+
+def _data_texts(cl: Checklist, name: str, category: str | None = None) -> tuple[str, ...]:
+    return tuple(
+        e.text for e in cl.data.get(name, []) if category is None or e.category == category
+    )
+
+
+def rules_for(cl: Checklist, base: ChatRules | None = None) -> ChatRules:
+    """Analyser settings from the checklist's binding params and data lists."""
+    rules = base or ChatRules()
+    for item in cl.items():
+        b = item.measure
+        if b is None:
+            continue
+        if "long_wait_s" in b.params and isinstance(b.params["long_wait_s"], int | float):
+            rules = replace(rules, long_wait_s=float(b.params["long_wait_s"]))
+    return replace(
+        rules,
+        apologies=rules.apologies + _data_texts(cl, "wait_apologies"),
+        courtesy_words=rules.courtesy_words + _data_texts(cl, "courtesy_words"),
+        not_to_reply_phrases=rules.not_to_reply_phrases
+        + _data_texts(cl, "taboo_phrases", "told_not_to_reply"),
+        tomorrow_phrases=rules.tomorrow_phrases
+        + _data_texts(cl, "taboo_phrases", "sent_away_until_tomorrow"),
+    )
+
+
+def _params(params: dict[str, Any], sessions_per_day: int | None, taobao: bool) -> dict[str, Any]:
+    """Pick the first-response limit that applies (seed 000 §二.2; seed 001 第三篇 §1.2)."""
+    out = dict(params)
+    if taobao and "taobao_first_response_max_s" in out:
+        out["first_response_max_s"] = out["taobao_first_response_max_s"]
+    elif (
+        sessions_per_day is not None
+        and "high_volume_sessions_per_day" in out
+        and "high_volume_first_response_max_s" in out
+        and sessions_per_day > out["high_volume_sessions_per_day"]
+    ):
+        out["first_response_max_s"] = out["high_volume_first_response_max_s"]
+    return out
+
+
+def _for_rules(measures: dict[str, Any]) -> dict[str, Any]:
+    out = dict(measures)
+    # The agent spoke but no customer message ever waited for a reply: no reply was late.
+    if out.get("max_reply_seconds") is None and out.get("first_response_seconds") is not None:
+        out["max_reply_seconds"] = 0.0
+    return out
+
+
+def _reason(rule: str, measures: dict[str, Any], params: dict[str, Any], ok: bool | None) -> str:
+    names = sorted({c.measure for c in walk_comparisons(parse_rule(rule))})
+    shown = ", ".join(f"{n}={measures.get(n)!r}" for n in names)
+    used = {k: v for k, v in params.items() if f"params.{k}" in rule}
+    limits = f" with {used}" if used else ""
+    if ok is None:
+        return f"cannot judge: {shown} (rule {rule}{limits})"
+    return f"{shown} {'satisfies' if ok else 'breaks'} {rule}{limits}"
+
+
+def judge_items(
+    cl: Checklist,
+    measures: dict[str, Any],
+    *,
+    sessions_per_day: int | None = None,
+    taobao: bool = False,
+) -> list[dict[str, Any]]:
+    """One ``{"id", "result", "reason"}`` per item that has a measure binding."""
+    values = _for_rules(measures)
+    items: list[dict[str, Any]] = []
+    for item in cl.items():
+        b = item.measure
+        if b is None:
+            continue
+        params = _params(dict(b.params), sessions_per_day, taobao)
+        try:
+            ok = evaluate_rule(b.rule, values, params)
+        except RuleError as exc:
+            raise ValueError(f"checklist {cl.id} item {item.id}: {exc}") from exc
+        result = {True: "pass", False: "fail", None: "na" if item.na_allowed else "fail"}[ok]
+        items.append(
+            {"id": item.id, "result": result, "reason": _reason(b.rule, values, params, ok)}
+        )
+    return items
+
+
+def score_chat(
+    transcript: Transcript,
+    checklist: Checklist,
+    *,
+    sessions_per_day: int | None = None,
+    taobao: bool = False,
+) -> tuple[dict[str, Any], ChatAnalysis]:
+    """The ``score-chat`` output and the full analysis behind it."""
+    analysis = analyse_chat(transcript, rules_for(checklist))
+    measures = analysis.measures()
+    items = judge_items(checklist, measures, sessions_per_day=sessions_per_day, taobao=taobao)
+    verdict = "fail" if any(i["result"] == "fail" for i in items) else "pass"
+    return {"measures": measures, "items": items, "verdict": verdict}, analysis

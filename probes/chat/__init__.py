@@ -1,0 +1,1 @@
+"""Chat probes: a real browser on an operator's web chat, or a generic chat-API client."""
