@@ -1,0 +1,1 @@
+"""Probing: probe runs (one automated call or chat), Twilio webhooks, analysis hand-off."""

@@ -1,0 +1,124 @@
+"""Chat probe API: start a chat run, score a posted transcript, the signed chat webhook.
+
+``CHAT_ROUTES`` is meant to be appended to ``ROUTES`` in ``controllers.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit.api import CurrentActor, Id
+from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.probing import chat
+from audit.domain.probing.schemas import ProbeRunOut
+from audit.errors import Forbidden
+
+STARTERS = allow("admin", "supervisor", "inspector")
+READERS = allow(*ALL_ROLES)
+ANALYSTS = allow(*STAFF)
+MAX_WEBHOOK_BYTES = 64 * 1024
+_ID = Field(default=None, gt=0, le=2_147_483_647)
+
+
+class StartChatRun(BaseModel):
+    """Probe a web_chat or chat_api venue (directly or through an inspection of one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    venue_id: int | None = _ID
+    inspection_id: int | None = _ID
+    plan_id: int | None = _ID
+    script_id: str | None = Field(default=None, max_length=80)
+    script: dict[str, Any] | None = Field(default=None, description="a customer script (data)")
+    wait: bool = Field(default=False, description="answer only when the chat is over")
+
+
+class ChatMessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: Literal["customer", "agent"] = Field(alias="from")
+    at: str = Field(max_length=40)
+    text: str = Field(max_length=5000)
+
+
+class ChatTranscriptIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[ChatMessageIn] = Field(max_length=2000)
+    opened_at: str | None = Field(default=None, max_length=40)
+    ended_at: str | None = Field(default=None, max_length=40)
+
+
+class ScoreChatIn(BaseModel):
+    """The ``score-chat`` CLI as an API; with ``venue_id`` the result is kept as a chat run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript: ChatTranscriptIn
+    checklist_id: str = Field(default="online-chat", max_length=80)
+    sessions_per_day: int | None = Field(default=None, ge=0, le=10_000_000)
+    taobao: bool = False
+    venue_id: int | None = _ID
+
+
+class ChatItemOut(BaseModel):
+    id: str
+    result: Literal["pass", "fail", "na"]
+    reason: str
+
+
+class ScoreChatOut(BaseModel):
+    measures: dict[str, Any]
+    items: list[ChatItemOut]
+    verdict: Literal["pass", "fail"]
+    run_id: int | None
+
+
+class ChatRunController(Controller):
+    path = "/probe-runs/chat"
+    tags = ["probing"]
+
+    @post("/", guards=[STARTERS], summary="Start a chat probe against a chat venue")
+    async def start(self, data: JSONBody[StartChatRun], actor: CurrentActor) -> ProbeRunOut:
+        run = await chat.start_chat_run(
+            actor, venue_id=data.venue_id, inspection_id=data.inspection_id,
+            plan_id=data.plan_id, script=data.script, script_id=data.script_id, wait=data.wait,
+        )  # fmt: skip
+        return ProbeRunOut(**run)
+
+    @get("/{run_id:int}", guards=[READERS], summary="A chat run with transcript and measures")
+    async def get_run(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
+        return ProbeRunOut(**await chat.get_chat_run(run_id, actor))
+
+    @post("/score", guards=[ANALYSTS], status_code=200, summary="Score a chat transcript")
+    async def score(self, data: JSONBody[ScoreChatIn], actor: CurrentActor) -> ScoreChatOut:
+        transcript = data.transcript.model_dump(by_alias=True, exclude_none=True)
+        out = await chat.score_transcript(
+            actor, transcript, checklist_id=data.checklist_id,
+            sessions_per_day=data.sessions_per_day, taobao=data.taobao, venue_id=data.venue_id,
+        )  # fmt: skip
+        return ScoreChatOut(**out)
+
+
+class ChatWebhookController(Controller):
+    """Public route (no login): authenticity comes from the HMAC signature."""
+
+    path = "/webhooks/chat"
+    tags = ["webhooks"]
+
+    @post("/{run_id:int}", summary="Agent message for a chat-API probe (HMAC-SHA256 signed)")
+    async def message(
+        self, run_id: Id, request: Request[Any, Any, Any]
+    ) -> Response[dict[str, Any]]:
+        body = await request.body()
+        if len(body) > MAX_WEBHOOK_BYTES:
+            raise Forbidden("webhook rejected: body too large")
+        status, detail = await chat.receive_chat_webhook(run_id, body, dict(request.headers))
+        return Response({"detail": detail, "duplicate": status == 200}, status_code=status)
+
+
+CHAT_ROUTES = [ChatRunController, ChatWebhookController]

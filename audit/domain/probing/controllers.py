@@ -1,0 +1,120 @@
+"""Probe runs (start, read, reconcile), manual analyses, and the Twilio webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody, QueryParameter
+
+from audit.api import CurrentActor, Id
+from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.probing import access, services
+from audit.domain.probing.chat_controllers import CHAT_ROUTES
+from audit.domain.probing.schemas import (
+    GreetingOut,
+    ProbeRunOut,
+    RecordingForm,
+    SilentCallOut,
+    StartVoiceRun,
+    TranscriptIn,
+)
+from audit.domain.probing.webhooks import TwilioWebhookController
+from audit.errors import DomainError
+from probes.analysis.audio import AudioError
+from probes.analysis.greeting import GreetingError, score_greeting
+from probes.analysis.silent_call import ParamError, SilentCallParams, analyze_recording
+
+STARTERS = allow("admin", "supervisor", "inspector")
+READERS = allow(*ALL_ROLES)
+ANALYSTS = allow(*STAFF)
+OptId = Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)]
+OptText = Annotated[str | None, QueryParameter(max_length=20)]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
+Offset = Annotated[int, QueryParameter(ge=0, le=10_000_000)]
+
+
+class ProbeRunController(Controller):
+    path = "/probe-runs"
+    tags = ["probing"]
+
+    @post("/", guards=[STARTERS], summary="Start a voice probe call")
+    async def start(self, data: JSONBody[StartVoiceRun], actor: CurrentActor) -> ProbeRunOut:
+        return ProbeRunOut(**await services.start_voice_run(data, actor))
+
+    @get("/", guards=[READERS])
+    async def list_runs(
+        self,
+        actor: CurrentActor,
+        status: OptText = None,
+        kind: OptText = None,
+        inspection_id: OptId = None,
+        venue_id: OptId = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> list[ProbeRunOut]:
+        rows = await access.list_runs(
+            actor, status=status, kind=kind, inspection_id=inspection_id,
+            venue_id=venue_id, limit=limit, offset=offset,
+        )  # fmt: skip
+        return [ProbeRunOut(**r) for r in rows]
+
+    @get("/{run_id:int}", guards=[READERS])
+    async def get_run(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
+        return ProbeRunOut(**await services.get_run(run_id, actor))
+
+    @post("/{run_id:int}/reconcile", guards=[STARTERS], status_code=200,
+          summary="Ask the provider how the call went (lost webhooks)")  # fmt: skip
+    async def reconcile(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
+        await services.get_run(run_id, actor)
+        return ProbeRunOut(**await services.reconcile(run_id, actor))
+
+
+class ManualAnalysisController(Controller):
+    """The analysers for calls recorded by hand (mystery shoppers), without a probe run."""
+
+    path = "/probe-analysis"
+    tags = ["probing"]
+
+    @post("/silent-call", guards=[ANALYSTS], status_code=200,
+          summary="Silent-call protocol of an uploaded WAV")  # fmt: skip
+    async def silent_call(
+        self,
+        data: Annotated[RecordingForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> SilentCallOut:
+        content = await data.file.read()
+        given = {
+            f.name: getattr(data, f.name)
+            for f in dataclasses.fields(SilentCallParams)
+            if getattr(data, f.name, None) is not None
+        }
+        try:
+            params = SilentCallParams.from_params(given)
+            result = await asyncio.to_thread(
+                analyze_recording, content, params, channel=data.channel
+            )
+        except (AudioError, ParamError) as exc:
+            raise DomainError(
+                str(exc), field="file" if isinstance(exc, AudioError) else None
+            ) from exc
+        return SilentCallOut(**result.to_json())
+
+    @post("/greeting", guards=[ANALYSTS], status_code=200, summary="Score a greeting transcript")
+    async def greeting(self, data: JSONBody[TranscriptIn]) -> GreetingOut:
+        kwargs: dict[str, Any] = {
+            "company": data.company,
+            "answered_after_s": data.answered_after_s,
+        }
+        if data.forbidden_phrases is not None:
+            kwargs["forbidden_phrases"] = data.forbidden_phrases
+        try:
+            result = score_greeting(data.text, data.at, **kwargs)
+        except GreetingError as exc:
+            raise DomainError(str(exc)) from exc
+        return GreetingOut(**result.to_json())
+
+
+ROUTES = [ProbeRunController, ManualAnalysisController, TwilioWebhookController, *CHAT_ROUTES]

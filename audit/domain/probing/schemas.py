@@ -1,0 +1,100 @@
+"""API shapes for probe runs, Twilio webhooks and manual analyses (hand-written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from litestar.datastructures import UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+E164 = r"^\+[1-9]\d{6,14}$"
+
+
+class StartVoiceRun(BaseModel):
+    """Start a voice probe: against a venue (its first phone), an inspection's venue, or a
+    number. The measures go to the inspection's voice-bound items when one is given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    venue_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    inspection_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    plan_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    target: str | None = Field(default=None, pattern=E164, max_length=16)
+    caller_id: str | None = Field(default=None, pattern=E164, max_length=16)
+    company: str | None = Field(default=None, max_length=200)
+    listen_s: int = Field(default=40, ge=5, le=600)
+    dtmf: str | None = Field(default=None, pattern=r"^[0-9*#wW]{1,32}$")
+    ring_seconds: float = Field(default=5.0, gt=0, le=30)
+    campaign_run_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
+
+
+class ProbeRunOut(BaseModel):
+    id: int
+    kind: str
+    status: str
+    venue_id: int | None
+    operator_id: int | None
+    plan_id: int | None
+    inspection_id: int | None
+    campaign_run_id: int | None
+    target: str
+    caller_id: str | None
+    covert: bool
+    provider: str
+    provider_ref: str | None
+    outcome: str | None
+    params: dict[str, Any]
+    measures: dict[str, Any] | None
+    observations: dict[str, Any] | None
+    item_results: list[dict[str, Any]]
+    evidence_ids: list[int]
+    error_code: int | None
+    error_reason: str | None
+    error_permanent: bool | None
+    created_by_id: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class RecordingForm(BaseModel):
+    """multipart/form-data: a WAV recorded by hand, and optional protocol parameters."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    file: UploadFile
+    channel: int | None = Field(default=None, ge=0, le=1)
+    repetitions: int | None = Field(default=None, ge=1, le=10)
+    pause_min_s: float | None = Field(default=None, ge=0, le=60)
+    pause_max_s: float | None = Field(default=None, ge=0, le=120)
+    final_wait_min_s: float | None = Field(default=None, ge=0, le=120)
+    min_silence_s: float | None = Field(default=None, gt=0, le=10)
+
+
+class TranscriptIn(BaseModel):
+    """A greeting transcript to score (``audit probes score-greeting`` as an API)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    at: dt.datetime
+    company: str | None = Field(default=None, max_length=200)
+    answered_after_s: float | None = Field(default=None, ge=0, le=3600)
+    forbidden_phrases: list[str] | None = Field(default=None, max_length=500)
+
+
+class SilentCallOut(BaseModel):
+    utterances: list[dict[str, float]]
+    pauses_s: list[float]
+    final_wait_s: float | None
+    verdict: Literal["pass", "fail"]
+    reasons: list[str]
+
+
+class GreetingOut(BaseModel):
+    elements: dict[str, bool | None]
+    forbidden_phrases: list[str]
+    verdict: Literal["pass", "fail"]
+    reasons: list[str]

@@ -1,0 +1,295 @@
+"""Probe runs: start a voice probe, take in provider events, finish with measures.
+
+    start_voice_run ─► Twilio (real or simulator) ─► webhooks ─► receive_event ─► advance
+                                                                        │
+                      ended? ─► fetch dual WAV ─► evidence (SHA-256) ─► analysers ─► measures
+                                                                        └─► inspection items
+
+``advance`` recomputes the run from the *set* of its events every time, so repeats change
+nothing and order does not matter. Only one caller wins the move to ``analysing``
+(conditional update), so a duplicated ``completed`` never analyses twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import structlog
+
+from audit.context import Actor
+from audit.db import engine
+from audit.domain.auditlog.services import record
+from audit.domain.probing import finish
+from audit.domain.probing.access import check_readable, load_run
+from audit.domain.probing.schemas import StartVoiceRun
+from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
+from audit.domain.probing.telephony import (
+    TelephonyNotConfigured,
+    caller_ids,
+    current_account,
+)
+from audit.domain.probing.voice_measures import call_state
+from audit.errors import Conflict, DomainError, NotFound
+from audit.settings import get_settings
+from probes.voice import ProbeCallError, ProbeCallRequest, VoiceChannel
+
+log = structlog.get_logger("audit.probing")
+PROBE_ACTOR = finish.PROBE_ACTOR
+_LIVE = ("queued", "dialing", "in_call")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def callback_urls(run_id: int) -> tuple[str, str]:
+    base = get_settings().public_base_url.rstrip("/")
+    return (
+        f"{base}/webhooks/twilio/status?run={run_id}",
+        f"{base}/webhooks/twilio/transcription?run={run_id}",
+    )
+
+
+async def _resolve(data: StartVoiceRun, actor: Actor) -> dict[str, Any]:
+    """Venue, operator, plan, inspection and target number for a new run (validated)."""
+    from audit.domain.inspections.access import get_writable
+    from audit.domain.operators.tables import Venue
+    from audit.domain.plans.access import get_plan
+
+    out: dict[str, Any] = {"venue_id": data.venue_id, "plan_id": data.plan_id}
+    if data.inspection_id is not None:
+        inspection = await get_writable(data.inspection_id, actor)
+        out["venue_id"] = inspection["venue_id"]
+        out["plan_id"] = inspection["plan_id"]
+    venue = None
+    if out["venue_id"] is not None:
+        venue = await Venue.select().where(Venue._meta.primary_key == out["venue_id"]).first()
+        if venue is None:
+            raise NotFound(f"venue {out['venue_id']} not found", field="venue_id")
+    plan = await get_plan(out["plan_id"], actor) if out["plan_id"] is not None else None
+    if actor.is_operator:
+        raise NotFound("no such venue or plan", field="venue_id")
+    raw_phones = venue["phones"] if venue else []
+    # Piccolo returns JSON columns as text on SQLite and as values on PostgreSQL.
+    phones = json.loads(raw_phones) if isinstance(raw_phones, str) else list(raw_phones or [])
+    target = data.target or (phones[0] if phones else None)
+    if target is None:
+        raise DomainError("give a target number or a venue with a phone number", field="target")
+    out.update(
+        operator_id=venue["operator"] if venue else (plan["operator_id"] if plan else None),
+        target=target,
+        company=data.company or (venue["company_name"] if venue else None),
+        covert=bool(plan and plan["method"] == "covert"),
+    )
+    return out
+
+
+async def start_voice_run(data: StartVoiceRun, actor: Actor) -> dict[str, Any]:
+    """Create a run and place the call. Provider errors end the run as ``probe_error``."""
+    where = await _resolve(data, actor)
+    try:
+        account = current_account()
+    except TelephonyNotConfigured as exc:
+        raise Conflict(str(exc)) from exc
+    caller = data.caller_id or next(iter(caller_ids()), None)
+    if caller is None:
+        raise DomainError(
+            "no caller id: give caller_id or set AUDIT_TWILIO_CALLER_IDS", "caller_id"
+        )
+    params = {
+        "listen_s": data.listen_s,
+        "dtmf": data.dtmf,
+        "ring_seconds": data.ring_seconds,
+        "company": where["company"],
+        "language": "zh-CN",
+    }
+    async with engine().transaction():
+        rows = await ProbeRun.insert(
+            ProbeRun(
+                kind="voice",
+                status="queued",
+                venue=where["venue_id"],
+                operator=where["operator_id"],
+                plan=where["plan_id"],
+                inspection=data.inspection_id,
+                campaign_run_id=data.campaign_run_id,
+                target=where["target"],
+                caller_id=caller,
+                covert=where["covert"],
+                provider="twilio",
+                params=params,
+                created_by=actor.id,
+                created_at=now(),
+                updated_at=now(),
+            )
+        ).returning(ProbeRun.id)
+        run_id = int(rows[0]["id"])
+        await record(
+            actor, "probe_run.create", "probe_run", run_id, None, {"target": where["target"]}
+        )
+    status_url, transcription_url = callback_urls(run_id)
+    request = ProbeCallRequest(
+        to=where["target"],
+        from_=caller,
+        status_callback_url=status_url,
+        transcription_callback_url=transcription_url,
+        listen_s=data.listen_s,
+        dtmf=data.dtmf,
+    )
+    try:
+        async with VoiceChannel(account) as voice:
+            placed = await voice.place_call(request)
+    except ProbeCallError as exc:
+        await _probe_error(run_id, exc.code, exc.reason, exc.permanent, actor)
+    else:
+        async with engine().transaction():
+            await ProbeRun.update(
+                {ProbeRun.provider_ref: placed.sid, ProbeRun.started_at: now()}
+            ).where(ProbeRun.id == run_id)
+            # Webhooks may already have moved the run on; only a queued run becomes dialing.
+            await ProbeRun.update({ProbeRun.status: "dialing", ProbeRun.updated_at: now()}).where(
+                (ProbeRun.id == run_id) & (ProbeRun.status == "queued")
+            )
+            await record(actor, "probe_run.dial", "probe_run", run_id, None, {"call": placed.sid})
+    return await load_run(run_id)
+
+
+async def _probe_error(
+    run_id: int, code: int | None, reason: str, permanent: bool, actor: Actor
+) -> None:
+    async with engine().transaction():
+        await ProbeRun.update(
+            {
+                ProbeRun.status: "probe_error",
+                ProbeRun.error_code: code,
+                ProbeRun.error_reason: reason[:2000],
+                ProbeRun.error_permanent: permanent,
+                ProbeRun.ended_at: now(),
+                ProbeRun.updated_at: now(),
+            }
+        ).where(ProbeRun.id == run_id)
+        after = {"code": code, "reason": reason, "permanent": permanent}
+        await record(actor, "probe_run.error", "probe_run", run_id, None, after)
+    log.warning("probe call failed", run=run_id, code=code, permanent=permanent)
+
+
+def _event_of(kind: str, params: dict[str, str]) -> tuple[str, str, dt.datetime | None]:
+    """(dedupe suffix, name, provider time) of a Twilio callback."""
+    from email.utils import parsedate_to_datetime
+
+    if kind == "status":
+        name = params.get("CallStatus", "")
+        stamp = params.get("Timestamp")
+        at = parsedate_to_datetime(stamp) if stamp else None
+        return f"status:{params.get('CallSid', '')}:{name}", name, at
+    name = params.get("TranscriptionEvent", "")
+    stamp = params.get("Timestamp")
+    at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
+    key = f"transcription:{params.get('TranscriptionSid', '')}:{params.get('SequenceId', '')}"
+    return key, name, at
+
+
+async def receive_event(run_id: int, kind: str, params: dict[str, str]) -> bool:
+    """Store a (signature-checked) callback once; False when it was a repeat."""
+    run = (
+        await ProbeRun.select(ProbeRun.id, ProbeRun.provider_ref)
+        .where(ProbeRun.id == run_id)
+        .first()
+    )
+    if run is None:
+        raise NotFound(f"probe run {run_id} not found")
+    call_sid = params.get("CallSid", "")
+    if run["provider_ref"] and call_sid != run["provider_ref"]:
+        raise Conflict(f"callback for call {call_sid} does not belong to run {run_id}")
+    try:
+        suffix, name, at = _event_of(kind, params)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(f"unreadable Timestamp in callback: {exc}", field="Timestamp") from exc
+    key = f"{run_id}:{suffix}"[:200]
+    if await ProbeEvent.exists().where(ProbeEvent.dedupe_key == key):
+        return False
+    try:
+        await ProbeEvent.insert(
+            ProbeEvent(run=run_id, dedupe_key=key, kind=kind, name=name, at=at, params=params)
+        )
+    except Exception as exc:  # a concurrent repeat won the unique key: still a repeat
+        if "unique" in str(exc).lower():
+            return False
+        raise
+    if not run["provider_ref"] and call_sid:
+        await ProbeRun.update({ProbeRun.provider_ref: call_sid}).where(
+            (ProbeRun.id == run_id) & ProbeRun.provider_ref.is_null()
+        )
+    return True
+
+
+async def events_of(run_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await ProbeEvent.select(ProbeEvent.kind, ProbeEvent.name, ProbeEvent.at, ProbeEvent.params)
+        .where(ProbeEvent.run == run_id)
+        .order_by(ProbeEvent.at)
+        .order_by(ProbeEvent.id)
+    )
+    for row in rows:
+        if isinstance(row["params"], str):
+            row["params"] = json.loads(row["params"])
+    return rows
+
+
+async def advance(run_id: int) -> None:
+    """Bring the run up to date with its events (safe to call any number of times)."""
+    run = await load_run(run_id)
+    events = await events_of(run_id)
+    state = call_state(events)
+    if run["status"] in _LIVE:
+        if state == "ended":
+            claimed = (
+                await ProbeRun.update({ProbeRun.status: "analysing", ProbeRun.updated_at: now()})
+                .where((ProbeRun.id == run_id) & ProbeRun.status.is_in(list(_LIVE)))
+                .returning(ProbeRun.id)
+            )
+            if claimed:
+                await finish.finish_voice_run(run_id)
+            return
+        order = {"queued": 0, "dialing": 1, "in_call": 2}
+        if order[state] > order[run["status"]]:
+            async with engine().transaction():
+                moved = (
+                    await ProbeRun.update({ProbeRun.status: state, ProbeRun.updated_at: now()})
+                    .where((ProbeRun.id == run_id) & (ProbeRun.status == run["status"]))
+                    .returning(ProbeRun.id)
+                )
+                if moved:
+                    before, after = {"status": run["status"]}, {"status": state}
+                    await record(
+                        PROBE_ACTOR, "probe_run.status", "probe_run", run_id, before, after
+                    )
+        return
+    if run["status"] in FINAL and run["status"] != "probe_error":
+        await finish.refresh_measures(run_id)
+
+
+async def get_run(run_id: int, actor: Actor) -> dict[str, Any]:
+    run = await load_run(run_id)
+    await check_readable(run, actor)
+    return run
+
+
+async def reconcile(run_id: int, actor: Actor) -> dict[str, Any]:
+    """Ask the provider how the call went (webhooks lost, worker died) and catch up."""
+    run = await load_run(run_id)
+    if run["kind"] != "voice" or not run["provider_ref"] or run["status"] not in _LIVE:
+        return run
+    async with VoiceChannel(current_account()) as voice:
+        try:
+            call = await voice.fetch_call(run["provider_ref"])
+        except ProbeCallError as exc:
+            if exc.permanent:
+                await _probe_error(run_id, exc.code, exc.reason, True, actor)
+            return await load_run(run_id)
+    for params in finish.events_from_call_resource(run["provider_ref"], call):
+        await receive_event(run_id, "status", params)
+    await advance(run_id)
+    return await load_run(run_id)

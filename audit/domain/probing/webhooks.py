@@ -1,0 +1,80 @@
+"""Twilio webhooks: status callbacks and real-time transcription callbacks.
+
+Each request must carry a valid ``X-Twilio-Signature`` for the exact URL Twilio requested,
+which is our *public* URL (``AUDIT_PUBLIC_BASE_URL``, so it also holds behind a proxy that
+rewrites host, scheme or port) plus path and query. Missing or invalid ⇒ 403 and a log line.
+The run is named in the URL (``?run=ID``) we gave Twilio, so a callback that outruns the
+create-call response still finds its run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+import structlog
+from litestar import Controller, Request, post
+from litestar.status_codes import HTTP_204_NO_CONTENT
+from twilio.request_validator import RequestValidator
+
+from audit.domain.probing import services
+from audit.domain.probing.telephony import TelephonyNotConfigured, current_account
+from audit.errors import DomainError, Forbidden
+from audit.settings import get_settings
+
+log = structlog.get_logger("audit.probing.webhooks")
+MAX_CALLBACK_BYTES = 64 * 1024
+
+
+def public_url(request: Request[Any, Any, Any]) -> str:
+    # The path as sent on the wire (not percent-decoded): the signature covers those bytes.
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    base = get_settings().public_base_url.rstrip("/")
+    return base + raw.decode("latin-1") + (f"?{query}" if query else "")
+
+
+def _forbidden(request: Request[Any, Any, Any], why: str) -> Forbidden:
+    client = request.client.host if request.client else "?"
+    log.warning("twilio webhook rejected", reason=why, path=request.url.path, client=client)
+    return Forbidden(f"webhook rejected: {why}")
+
+
+async def _handle(request: Request[Any, Any, Any], kind: str) -> None:
+    body = await request.body()
+    if len(body) > MAX_CALLBACK_BYTES:
+        raise _forbidden(request, "body too large")
+    signature = request.headers.get("x-twilio-signature")
+    if not signature:
+        raise _forbidden(request, "missing X-Twilio-Signature")
+    params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    try:
+        token = current_account().auth_token
+    except TelephonyNotConfigured:
+        raise _forbidden(request, "no Twilio account configured") from None
+    if not RequestValidator(token).validate(public_url(request), params, signature):
+        raise _forbidden(request, "invalid X-Twilio-Signature")
+    raw_run = request.query_params.get("run", "")
+    if not raw_run.isdigit() or not 0 < int(raw_run) <= 2_147_483_647:
+        raise DomainError("the callback URL names no probe run", field="run")
+    run_id = int(raw_run)
+    if await services.receive_event(run_id, kind, params):
+        await services.advance(run_id)
+
+
+class TwilioWebhookController(Controller):
+    """Public routes (no login): authenticity comes from the signature."""
+
+    path = "/webhooks/twilio"
+    tags = ["webhooks"]
+    include_in_schema = True
+
+    @post("/status", status_code=HTTP_204_NO_CONTENT, summary="Twilio call status callback")
+    async def status(self, request: Request[Any, Any, Any]) -> None:
+        await _handle(request, "status")
+
+    @post(
+        "/transcription", status_code=HTTP_204_NO_CONTENT, summary="Twilio transcription callback"
+    )
+    async def transcription(self, request: Request[Any, Any, Any]) -> None:
+        await _handle(request, "transcription")
