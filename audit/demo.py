@@ -24,46 +24,64 @@ from audit.settings import get_settings
 
 log = structlog.get_logger("audit.demo")
 
-DEMO_OPERATORS: list[dict[str, Any]] = [
-    {
-        "name": "示例移动通信有限公司",
-        "venues": [
-            {
-                "kind": "hotline",
-                "name": "客服热线",
-                "region": "330100",
-                "phones": ["+8657188880001"],
-                "company_name": "示例移动",
-            },
-            {
-                "kind": "web_chat",
-                "name": "在线客服",
-                "region": "330100",
-                "urls": ["http://127.0.0.1:8000/"],
-                "sessions_per_day": 120,
-            },
-            {
-                "kind": "business_hall",
-                "name": "杭州文三路营业厅",
-                "region": "330100",
-                "address": "杭州市西湖区文三路 1 号",
-            },
-        ],
-    },
-    {
-        "name": "示例电信股份有限公司",
-        "venues": [
-            {
-                "kind": "hotline",
-                "name": "客服热线",
-                "region": "440300",
-                "phones": ["+8675588880002"],
-                "company_name": "示例电信",
-            },
-            {"kind": "agency_point", "name": "福田代办点", "region": "440300"},
-        ],
-    },
-]
+
+def _demo_operators() -> list[dict[str, Any]]:
+    """Two fictitious operators. The hotline numbers are answered by the local Twilio
+    simulator's demo contact centres (probes/scenarios/demo.yaml: +86 10 5555 01xx, company
+    示例电信); the web chat is the local demo chat site."""
+    from probes.chat.profile import demo_profile
+
+    chat_url = f"http://127.0.0.1:{get_settings().demo_chat_port}/chat?scenario=compliant"
+    return [
+        {
+            "name": "示例电信股份有限公司",
+            "venues": [
+                {
+                    "kind": "hotline",
+                    "name": "客服热线(合规)",
+                    "region": "110000",
+                    "phones": ["+861055550101"],
+                    "company_name": "示例电信",
+                },
+                {
+                    "kind": "hotline",
+                    "name": "客服热线(一次问候即挂机)",
+                    "region": "110000",
+                    "phones": ["+861055550102"],
+                    "company_name": "示例电信",
+                },
+                {
+                    "kind": "hotline",
+                    "name": "客服热线(迟接未致歉)",
+                    "region": "330100",
+                    "phones": ["+861055550104"],
+                    "company_name": "示例电信",
+                },
+                {
+                    "kind": "web_chat",
+                    "name": "在线客服",
+                    "region": "330100",
+                    "urls": [chat_url],
+                    "sessions_per_day": 120,
+                    "profile": demo_profile(chat_url).model_dump(mode="json", exclude_none=True),
+                },
+                {
+                    "kind": "business_hall",
+                    "name": "杭州文三路营业厅",
+                    "region": "330100",
+                    "address": "杭州市西湖区文三路 1 号",
+                },
+            ],
+        },
+        {
+            "name": "示例移动通信有限公司",
+            "venues": [
+                {"kind": "agency_point", "name": "福田代办点", "region": "440300"},
+                {"kind": "business_hall", "name": "深圳福田营业厅", "region": "440300"},
+            ],
+        },
+    ]
+
 
 DEMO_USERS = [
     ("admin", "admin", None),
@@ -71,13 +89,13 @@ DEMO_USERS = [
     ("inspector1", "inspector", None),
     ("inspector2", "inspector", None),
     ("analyst", "analyst", None),
-    ("operator1", "operator", "示例移动通信有限公司"),
+    ("operator1", "operator", "示例电信股份有限公司"),
 ]
 
 
 async def load_registry() -> dict[str, int]:
     ids: dict[str, int] = {}
-    for spec in DEMO_OPERATORS:
+    for spec in _demo_operators():
         existing = await find_operator(spec["name"])
         if existing:
             ids[spec["name"]] = existing["id"]

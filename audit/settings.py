@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     db_pool: bool = True  # PostgreSQL connection pool (off in tests: one pool per event loop)
     auto_migrate: bool = False  # migrate at start-up (the embedded default turns it on)
     demo: bool = False  # load demo data and start the local simulators at start-up
+    demo_chat_port: int = 8001  # the demo chat site's port under `make run` (stable venue URLs)
 
     var_dir: Path = ROOT / "var"
     evidence_dir: Path | None = None  # default: var_dir / "evidence"

@@ -126,6 +126,26 @@ def local_time(at: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     return at.astimezone(zone)
 
 
+_CLAUSES = re.compile(r"[,.!?;:,。!?;:、\s]+")
+# Phrases this short ("什么?", "说吧") are forbidden as an utterance, not as part of a word:
+# "什么" occurs inside every standard offer of help ("请问有什么可以帮您?").
+SHORT_PHRASE = 4
+
+
+def forbidden_heard(lines: Sequence[str], phrases: Sequence[str]) -> list[str]:
+    """Phrases of ``phrases`` said in ``lines``: long ones anywhere, short ones as a clause."""
+    whole = normalise("".join(lines))
+    clauses = {normalise(c) for line in lines for c in _CLAUSES.split(line) if normalise(c)}
+    heard: list[str] = []
+    for phrase in dict.fromkeys(phrases):
+        norm = normalise(phrase)
+        if not norm:
+            continue
+        if (norm in clauses) if len(norm) < SHORT_PHRASE else (norm in whole):
+            heard.append(phrase)
+    return heard
+
+
 def score_greeting(
     text: str,
     at: datetime,
@@ -160,9 +180,7 @@ def score_greeting(
     apology = None
     if answered_after_s is not None and rings_for(answered_after_s, ring_seconds) > max_rings:
         apology = any(w in said for w in _APOLOGY)
-    heard = tuple(
-        p for p in dict.fromkeys(forbidden_phrases) if normalise(p) and normalise(p) in said
-    )
+    heard = tuple(forbidden_heard([text], forbidden_phrases))
 
     values = {
         "salutation": salutation,

@@ -72,13 +72,25 @@ async def list_versions(key: str | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+# Parsed checklists by content hash: a pinned version never changes, and parsing is costly.
+_PARSED: dict[str, Checklist] = {}
+
+
 async def pinned_checklist(version_id: int) -> Checklist:
     """The checklist exactly as pinned (scoring reads this, never the YAML on disk)."""
+    summary = await get_version(version_id, with_content=False)
+    cached = _PARSED.get(summary["content_hash"])
+    if cached is not None:
+        return cached
     row = await get_version(version_id)
     try:
-        return checklist_from_data(row["content"])
+        parsed = checklist_from_data(row["content"])
     except ChecklistError as exc:  # stored content is validated on the way in
         raise DomainError(f"stored checklist version {version_id} is invalid: {exc}") from exc
+    if len(_PARSED) > 256:
+        _PARSED.clear()
+    _PARSED[summary["content_hash"]] = parsed
+    return parsed
 
 
 def _as_version(cl: Checklist, version: int) -> Checklist:

@@ -9,7 +9,6 @@ transcription events, and the stored silent-call analysis of the recording.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,17 +18,14 @@ from probes.analysis.answer import AnswerResult, StatusEvent, analyze_answer
 from probes.analysis.greeting import (
     DEFAULT_FORBIDDEN_PHRASES,
     GreetingError,
-    normalise,
+    forbidden_heard,
     score_greeting,
 )
 from probes.analysis.silent_call import SilentCallParams, judge
 from probes.analysis.vad import Utterance
 
 # Clause boundaries in transcripts (ASCII and full-width punctuation).
-_CLAUSES = re.compile(r"[,.!?;:,。!?;:、\s]+")
 # Forbidden phrases this short ("什么?", "喂") are retorts only when said on their own;
-# inside a sentence they are ordinary words ("请问有什么可以帮您?").
-SHORT_PHRASE = 4
 TERMINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 VOICE_ROOTS = ("outcome", "answered", "answer_seconds", "rings", "silent_call", "greeting")
 
@@ -149,20 +145,6 @@ def greeting_measures(
     if heard:
         measures["greeting"]["verdict"] = "fail"
     return measures
-
-
-def forbidden_heard(lines: Sequence[str], phrases: Sequence[str]) -> list[str]:
-    """Phrases of ``phrases`` said in ``lines``: long ones anywhere, short ones as a clause."""
-    whole = normalise("".join(lines))
-    clauses = {normalise(c) for line in lines for c in _CLAUSES.split(line) if normalise(c)}
-    heard: list[str] = []
-    for phrase in dict.fromkeys(phrases):
-        norm = normalise(phrase)
-        if not norm:
-            continue
-        if (norm in clauses) if len(norm) < SHORT_PHRASE else (norm in whole):
-            heard.append(phrase)
-    return heard
 
 
 def run_measures(

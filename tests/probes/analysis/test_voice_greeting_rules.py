@@ -188,3 +188,16 @@ def test_measures_names() -> None:
             "forbidden_phrases": [],
         }
     }
+
+
+def test_short_forbidden_phrase_counts_only_as_a_whole_clause() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from probes.analysis.greeting import score_greeting
+
+    at = datetime(2026, 3, 3, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ok = score_greeting("您好,请问有什么可以帮您?", at, forbidden_phrases=["什么?"])
+    assert ok.forbidden_phrases == () and ok.verdict == "pass"
+    bad = score_greeting("什么?您好,请问有什么可以帮您?", at, forbidden_phrases=["什么?"])
+    assert bad.forbidden_phrases == ("什么?",) and bad.verdict == "fail"
