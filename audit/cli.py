@@ -148,7 +148,7 @@ def build_cli() -> click.Group:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     for command in litestar_group.commands.values():
-        group.add_command(command)
+        group.add_command(command)  # type: ignore[arg-type]
     for command in (db_group, users_group, demo_data, _probes_group()):
         _add(group, command)
     for _, module in domain_modules("cli"):

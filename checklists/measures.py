@@ -23,7 +23,10 @@ MEASURES: dict[str, tuple[MeasureType, str]] = {
     "silent_call.verdict": ("str", "pass | fail under the checklist's protocol parameters"),
     "silent_call.repetitions": ("number", "agent utterances detected"),
     "silent_call.final_wait_s": ("number", "recording end minus end of the last utterance"),
-    "silent_call.reasons": ("list", "too_few_repetitions | pause_too_short | pause_too_long | hung_up_too_soon"),
+    "silent_call.reasons": (
+        "list",
+        "too_few_repetitions | pause_too_short | pause_too_long | hung_up_too_soon",
+    ),
     # voice: scripted greeting (seed 001 §6.3, §6.6.1, §6.9; seed 002)
     "greeting.verdict": ("str", "pass | fail"),
     "greeting.salutation": ("bool", "您好/你好 or a time-of-day/holiday salutation"),
@@ -31,10 +34,16 @@ MEASURES: dict[str, tuple[MeasureType, str]] = {
     "greeting.offer_of_help": ("bool", "请问有什么可以帮您 or a close variant"),
     "greeting.time_of_day": ("bool", "早上好 before 12:00 (null when not required)"),
     "greeting.holiday": ("bool", "holiday greeting on a public holiday (null when not required)"),
-    "greeting.apology_for_wait": ("bool", "apology/thanks after a late answer (null when not required)"),
+    "greeting.apology_for_wait": (
+        "bool",
+        "apology/thanks after a late answer (null when not required)",
+    ),
     "greeting.forbidden_phrases": ("list", "forbidden phrases heard"),
     # chat (seed 000 scorecard; seed 001 part 3 §1.2)
-    "first_response_seconds": ("number", "seconds from the customer's first message (or chat open) to the first agent message"),
+    "first_response_seconds": (
+        "number",
+        "seconds from the customer's first message (or chat open) to the first agent message",
+    ),
     "max_reply_seconds": ("number", "longest agent reply delay after a customer message"),
     "unapologised_long_waits": ("number", "waits over 2 minutes not followed by an apology/thanks"),
     "forbidden_phrases": ("list", "forbidden phrases the agent used"),

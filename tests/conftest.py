@@ -8,6 +8,7 @@ database again on PostgreSQL (tests that don't touch a database are deselected t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -68,10 +69,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if TEST_DB == "postgres":
-        try:
+        # a leftover test database is harmless; don't mask the result
+        with contextlib.suppress(Exception):
             _pg_admin(f'DROP DATABASE IF EXISTS "{_PG_NAME}" WITH (FORCE)')
-        except Exception:  # a leftover test database is harmless; don't mask the result
-            pass
     shutil.rmtree(_RUN_DIR, ignore_errors=True)
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 from pydantic import BaseModel, ConfigDict, StringConstraints

@@ -72,7 +72,7 @@ def current_user(request: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
     user = request.scope.get("user")
     if user is None:  # guards run first; this is a safety net
         raise NotAuthorizedException("login required")
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def current_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -8,6 +8,7 @@ ROLES = ("admin", "supervisor", "inspector", "analyst", "operator")
 
 
 class User(Table, tablename="app_user"):
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     username = Varchar(length=150, unique=True)
     display_name = Varchar(length=200, default="")
     email = Varchar(length=254, null=True, default=None)
@@ -21,6 +22,7 @@ class User(Table, tablename="app_user"):
 class ApiToken(Table, tablename="api_token"):
     """A personal token for automation; only its SHA-256 is stored."""
 
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     user = ForeignKey(references=User, null=False, index=True)
     name = Varchar(length=100)
     token_hash = Varchar(length=64, unique=True)
@@ -31,6 +33,7 @@ class ApiToken(Table, tablename="api_token"):
 
 
 class WebSession(Table, tablename="web_session"):
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     user = ForeignKey(references=User, null=False, index=True)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -1,10 +1,11 @@
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Integer, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class AuditEntry(Table, tablename="audit_entry"):
     """Append-only: database triggers (see the migration) refuse UPDATE and DELETE."""
 
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     at = Timestamptz(index=True)
     actor_id = Integer(null=True, default=None)
     actor = Varchar(length=150)

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -6,6 +6,7 @@ VENUE_KINDS = ("hotline", "web_chat", "chat_api", "business_hall", "agency_point
 
 
 class Operator(Table, tablename="operator"):
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     name = Varchar(length=200, unique=True)
     uscc = Varchar(length=18, unique=True, null=True, default=None)  # 统一社会信用代码
     contacts = JSON(default=[])
@@ -15,6 +16,7 @@ class Operator(Table, tablename="operator"):
 class Venue(Table, tablename="venue"):
     """A place or channel where an operator serves customers (seed 004 Art. 4)."""
 
+    id: Serial  # Piccolo adds the primary key; declared here for type checkers
     operator = ForeignKey(references=Operator, null=False, index=True)
     kind = Varchar(length=20, index=True)
     name = Varchar(length=200)
