@@ -1,0 +1,164 @@
+"""What a new trigger sets in motion (seed 004 Art. 10: order a self-inspection or spot-check).
+
+For supervisor approval, each new trigger gets
+* a draft **self-inspection order** — through the notices domain's hook
+  ``audit.domain.notices.services.create_self_inspection_draft(trigger: dict, actor) -> dict``
+  (with an ``"id"``), when that domain provides it; otherwise the trigger notes that the order
+  awaits it and ``order_ref`` stays empty;
+* a draft **targeted audit plan** through ``audit.domain.plans.services.create_plan``: method
+  and sampling from ``checklist_map.yaml`` (covert, targeted), checklists mapped from the issue
+  (latest pinned versions), venues of the operator in the trigger's region that those
+  checklists apply to.
+
+Follow-ups run after the trigger is committed; a failure is noted on the trigger, never undoes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import structlog
+from dateutil.relativedelta import relativedelta
+
+from audit.context import Actor
+from audit.domain.auditlog.services import record
+from audit.domain.complaints.rules import default_checklist_map
+from audit.domain.complaints.store import writing
+from audit.domain.complaints.tables import ComplaintTrigger
+from audit.errors import DomainError
+
+log = structlog.get_logger("audit.complaints")
+
+ORDER_HOOK = ("audit.domain.notices.services", "create_self_inspection_draft")
+
+
+def _hook(module: str, name: str) -> Callable[..., Awaitable[dict[str, Any]]] | None:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError:
+        return None
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+async def _trigger(trigger_id: int) -> dict[str, Any]:
+    from audit.context import SYSTEM
+    from audit.domain.complaints.services import get_trigger
+
+    return await get_trigger(trigger_id, SYSTEM)
+
+
+async def draft_plan(trigger: dict[str, Any], actor: Actor) -> tuple[str | None, str]:
+    """Create the draft targeted plan; returns (plan ref or None, note)."""
+    from audit.domain.operators.tables import Venue
+    from audit.domain.plans.schemas import PlanIn
+    from audit.domain.plans.services import create_plan
+    from audit.domain.plans.tables import ChecklistVersion
+
+    cmap = default_checklist_map()
+    keys = cmap.checklists_for(trigger["issue"]) if trigger["issue_mapped"] else cmap.unmapped
+    versions: list[dict[str, Any]] = []
+    for key in keys:
+        row = (
+            await ChecklistVersion.select(ChecklistVersion.id, ChecklistVersion.applies_to)
+            .where(ChecklistVersion.checklist_key == key)
+            .order_by(ChecklistVersion.version, ascending=False)
+            .first()
+        )
+        if row:
+            applies = row["applies_to"]
+            row["applies_to"] = json.loads(applies) if isinstance(applies, str) else applies
+            versions.append(row)
+    if not versions:
+        return None, f"plan not drafted: no pinned checklist among {keys}"
+    kinds = {k for v in versions for k in v["applies_to"]}
+    venues = await Venue.select(Venue._meta.primary_key, Venue.kind).where(
+        (Venue.operator == trigger["operator"])
+        & (Venue.active == True)  # noqa: E712
+        & (Venue.region_code == trigger["region_key"])
+    )
+    venue_ids = [v["id"] for v in venues if v["kind"] in kinds]
+    if not venue_ids:
+        return None, (
+            f"plan not drafted: operator has no active venue in region {trigger['region_given']}"
+            f" covered by checklists {keys}"
+        )
+    used = [v["id"] for v in versions if set(v["applies_to"]) & {x["kind"] for x in venues}]
+    start = dt.datetime.now(dt.UTC)
+    plan = await create_plan(
+        PlanIn(
+            name=f"定向抽查 {trigger['region_given']} {trigger['issue']} (trigger {trigger['id']})"[
+                :200
+            ],
+            description=(
+                f"Complaint trigger {trigger['id']} fired on {trigger['fired_on']}: "
+                f"{trigger['count_at_firing']} complaints (seed 004 Art. 10)."
+            ),
+            operator_id=trigger["operator"],
+            method=cmap.method,  # type: ignore[arg-type]
+            sampling=cmap.sampling,  # type: ignore[arg-type]
+            venue_ids=venue_ids,
+            checklist_version_ids=used,
+            window_start=start,
+            window_end=start + relativedelta(months=1),
+        ),
+        actor,
+    )
+    return f"audit_plan:{plan['id']}", "draft plan created"
+
+
+async def create_for(trigger_ids: Sequence[int], actor: Actor) -> None:
+    """Draft the order and the plan for each new trigger (see module doc)."""
+    order_hook = _hook(*ORDER_HOOK)
+    for tid in trigger_ids:
+        trigger = await _trigger(tid)
+        notes: list[str] = []
+        order_ref = plan_ref = None
+        if order_hook is None:
+            notes.append("self-inspection order awaits the notices domain hook")
+        else:
+            try:
+                order = await order_hook(trigger, actor)
+                order_ref = f"notice:{order['id']}"
+            except DomainError as exc:
+                notes.append(f"order not drafted: {exc.message}")
+        try:
+            plan_ref, note = await draft_plan(trigger, actor)
+            notes.append(note)
+        except DomainError as exc:
+            notes.append(f"plan not drafted: {exc.message}")
+        log.info("trigger follow-up", trigger=tid, order=order_ref, plan=plan_ref, notes=notes)
+        after = {"order_ref": order_ref, "plan_ref": plan_ref, "followup_note": "; ".join(notes)}
+        async with writing():
+            await (
+                ComplaintTrigger.update(
+                    {
+                        ComplaintTrigger.order_ref: order_ref,
+                        ComplaintTrigger.plan_ref: plan_ref,
+                        ComplaintTrigger.followup_note: after["followup_note"],
+                    }
+                )
+                .where(ComplaintTrigger._meta.primary_key == tid)
+                .run()
+            )
+            await record(actor, "complaint_trigger.followup", "complaint_trigger", tid, None, after)
+
+
+async def pending(limit: int = 1000) -> list[int]:
+    """New triggers whose follow-ups were never attempted (imported with --no-followups)."""
+    rows = (
+        await ComplaintTrigger.select(ComplaintTrigger._meta.primary_key)
+        .where(
+            (ComplaintTrigger.status == "new")
+            & ComplaintTrigger.order_ref.is_null()
+            & ComplaintTrigger.plan_ref.is_null()
+            & (ComplaintTrigger.followup_note == "")
+        )
+        .order_by(ComplaintTrigger._meta.primary_key)
+        .limit(limit)
+    )
+    return [r["id"] for r in rows]
