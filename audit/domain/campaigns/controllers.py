@@ -1,0 +1,97 @@
+"""Probe campaigns over HTTP. Writes: admin, supervisor, inspector. Reads: staff, and operator
+users for their own operator's open (or published) campaigns."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from audit.api import CurrentActor, Id
+from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.campaigns import reporting, services, stats
+from audit.domain.campaigns.schemas import CampaignIn, Progress, Transition
+from audit.errors import DomainError
+
+WRITERS = allow("admin", "supervisor", "inspector")
+READERS = allow(*ALL_ROLES)
+
+
+def _edges(text: str | None) -> tuple[int, ...] | None:
+    if not text:
+        return None
+    try:
+        edges = tuple(int(p) for p in text.split(","))
+        stats.TimeBands(edges=edges)
+    except ValueError as exc:
+        raise DomainError(f"{exc}".replace("edges: ", ""), field="bands") from exc
+    return edges
+
+
+class CampaignController(Controller):
+    path = "/campaigns"
+    tags = ["campaigns"]
+
+    @get("/", guards=[READERS])
+    async def list_campaigns(
+        self,
+        actor: CurrentActor,
+        plan_id: Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)] = None,
+    ) -> list[dict[str, Any]]:
+        return await services.list_campaigns(actor, plan_id)
+
+    @post("/", guards=[WRITERS])
+    async def create_campaign(
+        self, data: JSONBody[CampaignIn], actor: CurrentActor
+    ) -> dict[str, Any]:
+        return await services.create_campaign(data, actor)
+
+    @get("/{campaign_id:int}", guards=[READERS])
+    async def get_campaign(self, campaign_id: Id, actor: CurrentActor) -> dict[str, Any]:
+        return await services.get_campaign(campaign_id, actor)
+
+    @post("/{campaign_id:int}/transitions", guards=[WRITERS], status_code=200)
+    async def transition(
+        self, campaign_id: Id, data: JSONBody[Transition], actor: CurrentActor
+    ) -> dict[str, Any]:
+        return await services.transition(campaign_id, data.action, actor)
+
+    @get("/{campaign_id:int}/progress", guards=[READERS])
+    async def progress(self, campaign_id: Id, actor: CurrentActor) -> Progress:
+        return Progress(**await services.progress(campaign_id, actor))
+
+    @get("/{campaign_id:int}/statistics", guards=[READERS])
+    async def statistics(
+        self,
+        campaign_id: Id,
+        actor: CurrentActor,
+        bands: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    ) -> dict[str, Any]:
+        return await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
+
+    @get("/{campaign_id:int}/runs", guards=[allow(*STAFF)])
+    async def runs(self, campaign_id: Id, actor: CurrentActor) -> list[dict[str, Any]]:
+        return await services.list_runs(campaign_id, actor)
+
+    @get("/sample-size", guards=[READERS])
+    async def sample_size(
+        self,
+        margin: Annotated[float, QueryParameter(gt=0, lt=1)],
+        confidence: Annotated[float, QueryParameter(gt=0, lt=1)] = 0.95,
+        expected_rate: Annotated[float, QueryParameter(ge=0, le=1)] = 0.5,
+        population: Annotated[int | None, QueryParameter(ge=1, le=10**9)] = None,
+    ) -> dict[str, Any]:
+        n = stats.required_sample_size(
+            margin, confidence=confidence, expected_rate=expected_rate, population=population
+        )
+        return {
+            "margin": margin,
+            "confidence": confidence,
+            "expected_rate": expected_rate,
+            "population": population,
+            "runs_needed": n,
+        }
+
+
+ROUTES = [CampaignController]
