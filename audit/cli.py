@@ -149,7 +149,9 @@ def build_cli() -> click.Group:
     )
     for command in litestar_group.commands.values():
         group.add_command(command)  # type: ignore[arg-type]
-    for command in (db_group, users_group, demo_data, _probes_group()):
+    from audit.jobs.cli import COMMANDS as JOB_COMMANDS  # audit worker, audit scheduler
+
+    for command in (db_group, users_group, demo_data, _probes_group(), *JOB_COMMANDS):
         _add(group, command)
     for _, module in domain_modules("cli"):
         extra = getattr(module, "group", None)
