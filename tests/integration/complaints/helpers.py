@@ -14,8 +14,9 @@ from audit.domain.complaints.mapping import CANONICAL_COLUMNS, canonical_mapping
 from audit.domain.complaints.trigger import Point, evaluate_all
 from audit.domain.operators.schemas import OperatorIn
 from audit.domain.operators.services import create_operator
+from tests.datasets import DATASETS
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "trigger_examples.json"
+EXAMPLES = DATASETS / "trigger_examples.json"
 COMCAST = EXAMPLES.parent / "comcast_telecom_complaints_2015.csv"
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from probes.analysis.greeting import score_greeting
+from tests.datasets import DATASETS
 
-DATASET = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "greeting_examples.json"
+DATASET = DATASETS / "greeting_examples.json"
 EXAMPLES: list[dict[str, Any]] = json.loads(DATASET.read_text(encoding="utf-8"))["examples"]
 
 

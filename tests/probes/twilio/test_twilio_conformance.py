@@ -10,7 +10,6 @@ the shape Twilio documents for them ({code, message, more_info, status}), media 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,8 +22,9 @@ from twilio_support import ACCOUNT_SID, AUTH_TOKEN, Dialer
 from probes.analysis.audio import read_wav
 from probes.twilio_sim.engine import Exchange
 from probes.voice import ProbeCallError, ProbeCallRequest, TwilioAccount, VoiceChannel
+from tests.datasets import DATASETS
 
-SPEC_PATH = Path("/work/shared/datasets/twilio_api_v2010.json")
+SPEC_PATH = DATASETS / "twilio_api_v2010.json"
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["code", "message", "more_info", "status"],

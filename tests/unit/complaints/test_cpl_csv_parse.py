@@ -18,11 +18,10 @@ from audit.domain.complaints.csvparse import (
 )
 from audit.domain.complaints.mapping import MAPPINGS_DIR, canonical_mapping, load_mapping
 from audit.domain.complaints.taxonomy import DataFileError
+from tests.datasets import DATASETS
 
 HEADER = "external_id,operator,region,issue,received_at,channel,summary\n"
-COMCAST = (
-    Path(__file__).resolve().parents[4] / "shared/datasets/comcast_telecom_complaints_2015.csv"
-)
+COMCAST = DATASETS / "comcast_telecom_complaints_2015.csv"
 
 
 def parse(text: str, **opts: object) -> list[ParsedRow | RowError]:

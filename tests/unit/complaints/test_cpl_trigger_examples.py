@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import random
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from audit.domain.complaints.trigger import Point, evaluate_all
+from tests.datasets import DATASETS
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "trigger_examples.json"
+EXAMPLES = DATASETS / "trigger_examples.json"
 CASES: list[dict[str, Any]] = json.loads(EXAMPLES.read_text(encoding="utf-8"))["cases"]
 
 
