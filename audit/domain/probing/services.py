@@ -208,16 +208,16 @@ async def receive_event(run_id: int, kind: str, params: dict[str, str]) -> bool:
     except (TypeError, ValueError) as exc:
         raise DomainError(f"unreadable Timestamp in callback: {exc}", field="Timestamp") from exc
     key = f"{run_id}:{suffix}"[:200]
-    if await ProbeEvent.exists().where(ProbeEvent.dedupe_key == key):
-        return False
-    try:
+    # One round trip: the unique dedupe key makes a repeat (even a concurrent one) insert nothing.
+    inserted = (
         await ProbeEvent.insert(
             ProbeEvent(run=run_id, dedupe_key=key, kind=kind, name=name, at=at, params=params)
         )
-    except Exception as exc:  # a concurrent repeat won the unique key: still a repeat
-        if "unique" in str(exc).lower():
-            return False
-        raise
+        .on_conflict(target=ProbeEvent.dedupe_key, action="DO NOTHING")
+        .returning(ProbeEvent.id)
+    )
+    if not inserted:
+        return False
     if not run["provider_ref"] and call_sid:
         await ProbeRun.update({ProbeRun.provider_ref: call_sid}).where(
             (ProbeRun.id == run_id) & ProbeRun.provider_ref.is_null()
@@ -238,12 +238,23 @@ async def events_of(run_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def advance(run_id: int) -> None:
-    """Bring the run up to date with its events (safe to call any number of times)."""
-    run = await load_run(run_id)
-    events = await events_of(run_id)
-    state = call_state(events)
+async def advance(run_id: int, kind: str | None = None) -> None:
+    """Bring the run up to date with its events (safe to call any number of times).
+
+    ``kind`` is the kind of the event that just arrived, if any: while the call is live only
+    status events move the run, so a transcription event needs no recomputation then.
+    """
+    run = await ProbeRun.select(ProbeRun.status).where(ProbeRun.id == run_id).first()
+    if run is None:
+        raise NotFound(f"probe run {run_id} not found")
     if run["status"] in _LIVE:
+        if kind == "transcription":
+            return
+        # The live state comes from the set of status names alone (order-independent).
+        names = await ProbeEvent.select(ProbeEvent.name).where(
+            (ProbeEvent.run == run_id) & (ProbeEvent.kind == "status")
+        )
+        state = call_state([{"kind": "status", "name": r["name"]} for r in names])
         if state == "ended":
             claimed = (
                 await ProbeRun.update({ProbeRun.status: "analysing", ProbeRun.updated_at: now()})

@@ -59,7 +59,7 @@ async def _handle(request: Request[Any, Any, Any], kind: str) -> None:
         raise DomainError("the callback URL names no probe run", field="run")
     run_id = int(raw_run)
     if await services.receive_event(run_id, kind, params):
-        await services.advance(run_id)
+        await services.advance(run_id, kind)
 
 
 class TwilioWebhookController(Controller):
