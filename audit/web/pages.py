@@ -14,7 +14,7 @@ from litestar.template.config import TemplateConfig
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from audit.domain.accounts import services as accounts
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts.guards import STAFF, set_session_cookie
 from audit.domain.accounts.services import actor_of
 from audit.domain.operators import services as operators
 from audit.settings import get_settings
@@ -70,15 +70,7 @@ class Pages(Controller):
             )
         token = await accounts.start_session(user, settings.session_ttl_hours)
         response: Response[Any] = Redirect("/")
-        response.set_cookie(
-            settings.session_cookie,
-            token,
-            httponly=True,
-            secure=settings.session_cookie_secure,
-            samesite="strict",
-            max_age=settings.session_ttl_hours * 3600,
-            path="/",
-        )
+        set_session_cookie(response, token)
         return response
 
 

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from audit.api import CurrentActor, CurrentUser, Id
 from audit.domain.accounts import services
-from audit.domain.accounts.guards import allow, logged_in
+from audit.domain.accounts.guards import allow, logged_in, set_session_cookie
 from audit.domain.accounts.ratelimit import LoginThrottle
 from audit.domain.accounts.schemas import (
     LoginIn,
@@ -58,15 +58,7 @@ class AuthController(Controller):
         _throttle().succeeded(client, data.username)
         token = await services.start_session(user, settings.session_ttl_hours)
         response = Response(UserOut(**user))
-        response.set_cookie(
-            settings.session_cookie,
-            token,
-            httponly=True,
-            secure=settings.session_cookie_secure,
-            samesite="strict",  # no cross-site requests carry the cookie: our CSRF defence
-            max_age=settings.session_ttl_hours * 3600,
-            path="/",
-        )
+        set_session_cookie(response, token)
         return response
 
     @post("/logout", guards=[logged_in], status_code=HTTP_204_NO_CONTENT)

@@ -51,6 +51,20 @@ async def _identify(scope: Scope, cookie_name: bytes) -> dict[str, Any] | None:
     return None
 
 
+def set_session_cookie(response: Any, token: str) -> None:
+    """The session cookie, the same for the API login and the web form."""
+    settings = get_settings()
+    response.set_cookie(
+        settings.session_cookie,
+        token,
+        httponly=True,
+        secure=settings.session_cookie_secure,
+        samesite="strict",  # no cross-site request carries the cookie: our CSRF defence
+        max_age=settings.session_ttl_hours * 3600,
+        path="/",
+    )
+
+
 def allow(*roles: str) -> Guard:
     """Guard: the caller is logged in and has one of ``roles``."""
 
