@@ -21,7 +21,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.api import ShapeResult
+from pyhanko.pdf_utils.font.basic import SimpleFontEngine, SimpleFontEngineFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
 from pyhanko.sign.general import (
@@ -108,6 +113,29 @@ def _subject_attr(cert: asn1_x509.Certificate, attr: str) -> str:
     return str(cert.subject.native.get(attr, "") or "")
 
 
+class _WinAnsiCourier(SimpleFontEngine):
+    """pyHanko's Courier engine writes text in PDFDocEncoding while the font declares
+    WinAnsiEncoding, so "—" showed as "„". Encode as WinAnsi (cp1252) to match."""
+
+    def shape(self, txt: str) -> ShapeResult:
+        ops = io.BytesIO()
+        generic.ByteStringObject(txt.encode("cp1252", errors="replace")).write_to_stream(ops)
+        ops.write(b" Tj")
+        return ShapeResult(
+            graphics_ops=ops.getvalue(), x_advance=len(txt) * self.avg_width, y_advance=0
+        )
+
+
+class _WinAnsiCourierFactory(SimpleFontEngineFactory):
+    def create_font_engine(
+        self, writer: BasePdfFileWriter, obj_stream: Any = None
+    ) -> SimpleFontEngine:
+        return _WinAnsiCourier(writer, self.name, self.avg_width, self.meta)
+
+
+_STAMP_FONT = _WinAnsiCourierFactory("Courier", 0.6, SimpleFontEngineFactory.default_factory().meta)
+
+
 @dataclass
 class NoticeSigner:
     """A loaded signing identity. Build once (``load_signer``) and reuse for every notice."""
@@ -129,11 +157,10 @@ class NoticeSigner:
     def stamp_style(self) -> TextStampStyle:
         lines = ["Digitally signed by: %(signer)s", "Time: %(ts)s", f"PAdES {self.level}"]
         if self.is_test:
-            # pyHanko's built-in Courier stamp font maps "—" to "„" (PDFDocEncoding vs
-            # WinAnsi), so the stamp uses an ASCII hyphen; page footers carry the em dash.
-            lines.append(TEST_MARK.replace("—", "-"))
+            lines.append(TEST_MARK)
         return TextStampStyle(
             stamp_text="\n".join(lines),
+            text_box_style=TextBoxStyle(font=_STAMP_FONT),
             border_width=1,
             timestamp_format="%Y-%m-%d %H:%M:%S %Z",
         )

@@ -68,7 +68,7 @@ def test_certificate_without_content_commitment(tmp_path: Path) -> None:
 def test_dev_certificate_is_marked_test(dev_creds: devca.DevCredentials) -> None:
     s = sign.load_signer(dev_creds.p12_path, dev_creds.passphrase)
     assert s.is_test
-    assert "TEST - not valid for enforcement" in s.stamp_style().stamp_text
+    assert "TEST — not valid for enforcement" in s.stamp_style().stamp_text
     assert s.level == "B-B"
 
 
