@@ -91,6 +91,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=60, help="notices per round")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # "on one core": pin to one CPU
     tmp = Path(tempfile.mkdtemp(prefix="notice-bench-"))
     creds = devca.ensure_dev_credentials(tmp / "signing")
     signer = sign.load_signer(creds.p12_path, creds.passphrase)  # key parsed once, kept
@@ -128,7 +130,10 @@ def main() -> int:
             cpus.append(args.n / c)
     full, floor = statistics.median(full_rates), statistics.median(floor_rates)
     fullc, floorc = statistics.median(full_cpu), statistics.median(floor_cpu)
-    print(f"rectification notice: {pages} pages, {args.rounds}x{args.n} notices, single thread")
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    print(
+        f"rectification notice: {pages} pages, {args.rounds}x{args.n} notices, pinned to CPU {cores}"
+    )
     print(f"render+sign+store : {full:6.1f} notices/s wall  ({fullc:6.1f}/s per CPU-second)")
     print(f"bare floor        : {floor:6.1f} notices/s wall  ({floorc:6.1f}/s per CPU-second)")
     print(f"ratio to floor    : {full / floor:5.2f} (wall)  {fullc / floorc:5.2f} (CPU)")
