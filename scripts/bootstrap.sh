@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # chromium: browser chat probes; espeak-ng + sox: the simulator's agent voices;
 # fonts-wqy-zenhei: the CJK font embedded in notices; poppler-utils: pdftotext/pdfsig checks;
-# zbar-tools: tests decode the notices' QR codes.
-DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils zbar-tools)
+# zbar-tools: tests decode the notices' QR codes; wrk: the load generator of bench/ (C, so the
+# client does not eat the cores it measures).
+DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils zbar-tools wrk)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

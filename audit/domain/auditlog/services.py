@@ -21,6 +21,32 @@ def _short(value: Any) -> Any:
     return {"truncated": text[:_MAX_SNAPSHOT]}
 
 
+ENTRY_COLUMNS = "at, actor_id, actor, action, entity, entity_id, before, after, request_id"
+
+
+def entry_values(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Any = None,
+    after: Any = None,
+) -> tuple[Any, ...]:
+    """One entry's values in ``ENTRY_COLUMNS`` order (before/after as JSON text), for a hot
+    path that appends the entry in the same SQL statement as the write it describes."""
+    snap = [_short(v) for v in (before, after)]
+    return (
+        dt.datetime.now(dt.UTC),
+        actor.id,
+        actor.name,
+        action,
+        entity,
+        str(entity_id),
+        *(None if v is None else json.dumps(v, ensure_ascii=False) for v in snap),
+        request_id_var.get(),
+    )
+
+
 async def record(
     actor: Actor,
     action: str,

@@ -19,8 +19,8 @@ from typing import Any
 import structlog
 
 from audit.context import Actor
-from audit.db import engine
-from audit.domain.auditlog.services import record
+from audit.db import engine, is_postgres
+from audit.domain.auditlog.services import ENTRY_COLUMNS, entry_values, record
 from audit.domain.probing import finish
 from audit.domain.probing.access import check_readable, load_run
 from audit.domain.probing.schemas import StartVoiceRun
@@ -175,7 +175,7 @@ async def _probe_error(
     log.warning("probe call failed", run=run_id, code=code, permanent=permanent)
 
 
-def _event_of(kind: str, params: dict[str, str]) -> tuple[str, str, dt.datetime | None]:
+def event_of(kind: str, params: dict[str, str]) -> tuple[str, str, dt.datetime | None]:
     """(dedupe suffix, name, provider time) of a Twilio callback."""
     from email.utils import parsedate_to_datetime
 
@@ -204,7 +204,7 @@ async def receive_event(run_id: int, kind: str, params: dict[str, str]) -> bool:
     if run["provider_ref"] and call_sid != run["provider_ref"]:
         raise Conflict(f"callback for call {call_sid} does not belong to run {run_id}")
     try:
-        suffix, name, at = _event_of(kind, params)
+        suffix, name, at = event_of(kind, params)
     except (TypeError, ValueError) as exc:
         raise DomainError(f"unreadable Timestamp in callback: {exc}", field="Timestamp") from exc
     key = f"{run_id}:{suffix}"[:200]
@@ -238,23 +238,32 @@ async def events_of(run_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-async def advance(run_id: int, kind: str | None = None) -> None:
+async def advance(
+    run_id: int, kind: str | None = None, *, known: tuple[str, set[str]] | None = None
+) -> None:
     """Bring the run up to date with its events (safe to call any number of times).
 
     ``kind`` is the kind of the event that just arrived, if any: while the call is live only
     status events move the run, so a transcription event needs no recomputation then.
+    ``known`` = (run status, status names received) when the caller has just read them.
     """
-    run = await ProbeRun.select(ProbeRun.status).where(ProbeRun.id == run_id).first()
-    if run is None:
-        raise NotFound(f"probe run {run_id} not found")
-    if run["status"] in _LIVE:
+    if known is None:
+        run = await ProbeRun.select(ProbeRun.status).where(ProbeRun.id == run_id).first()
+        if run is None:
+            raise NotFound(f"probe run {run_id} not found")
+        status, names = str(run["status"]), None
+    else:
+        status, names = known[0], known[1]
+    if status in _LIVE:
         if kind == "transcription":
             return
+        if names is None:
+            rows = await ProbeEvent.select(ProbeEvent.name).where(
+                (ProbeEvent.run == run_id) & (ProbeEvent.kind == "status")
+            )
+            names = {str(r["name"]) for r in rows}
         # The live state comes from the set of status names alone (order-independent).
-        names = await ProbeEvent.select(ProbeEvent.name).where(
-            (ProbeEvent.run == run_id) & (ProbeEvent.kind == "status")
-        )
-        state = call_state([{"kind": "status", "name": r["name"]} for r in names])
+        state = call_state([{"kind": "status", "name": n} for n in names])
         if state == "ended":
             claimed = (
                 await ProbeRun.update({ProbeRun.status: "analysing", ProbeRun.updated_at: now()})
@@ -265,21 +274,41 @@ async def advance(run_id: int, kind: str | None = None) -> None:
                 await finish.finish_voice_run(run_id)
             return
         order = {"queued": 0, "dialing": 1, "in_call": 2}
-        if order[state] > order[run["status"]]:
-            async with engine().transaction():
-                moved = (
-                    await ProbeRun.update({ProbeRun.status: state, ProbeRun.updated_at: now()})
-                    .where((ProbeRun.id == run_id) & (ProbeRun.status == run["status"]))
-                    .returning(ProbeRun.id)
-                )
-                if moved:
-                    before, after = {"status": run["status"]}, {"status": state}
-                    await record(
-                        PROBE_ACTOR, "probe_run.status", "probe_run", run_id, before, after
-                    )
+        if order[state] > order[status]:
+            await _move_live(run_id, status, state)
         return
-    if run["status"] in FINAL and run["status"] != "probe_error":
+    if status in FINAL and status != "probe_error":
         await finish.refresh_measures(run_id)
+
+
+# PostgreSQL: the move and its audit entry in one statement (so they commit together); the
+# webhook hot path makes this move for every answered call.
+_MOVE_PG = f"""
+WITH moved AS (
+    UPDATE probe_run SET status = {{}}, updated_at = {{}} WHERE id = {{}} AND status = {{}}
+    RETURNING id
+)
+INSERT INTO audit_entry ({ENTRY_COLUMNS})
+SELECT {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}::json, {{}}::json, {{}} FROM moved
+"""
+
+
+async def _move_live(run_id: int, status: str, state: str) -> None:
+    """Move a live run from ``status`` to ``state`` (no-op if it moved meanwhile), logged."""
+    before, after = {"status": status}, {"status": state}
+    entry = ("probe_run.status", "probe_run", run_id, before, after)
+    if is_postgres():
+        values = entry_values(PROBE_ACTOR, *entry)
+        await ProbeRun.raw(_MOVE_PG, state, now(), run_id, status, *values)
+        return
+    async with engine().transaction():
+        moved = (
+            await ProbeRun.update({ProbeRun.status: state, ProbeRun.updated_at: now()})
+            .where((ProbeRun.id == run_id) & (ProbeRun.status == status))
+            .returning(ProbeRun.id)
+        )
+        if moved:
+            await record(PROBE_ACTOR, *entry)
 
 
 async def get_run(run_id: int, actor: Actor) -> dict[str, Any]:

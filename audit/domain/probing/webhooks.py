@@ -17,7 +17,7 @@ from litestar import Controller, Request, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from twilio.request_validator import RequestValidator
 
-from audit.domain.probing import services
+from audit.domain.probing.callbacks import receive_callback
 from audit.domain.probing.telephony import TelephonyNotConfigured, current_account
 from audit.errors import DomainError, Forbidden
 from audit.settings import get_settings
@@ -58,8 +58,7 @@ async def _handle(request: Request[Any, Any, Any], kind: str) -> None:
     if not raw_run.isdigit() or not 0 < int(raw_run) <= 2_147_483_647:
         raise DomainError("the callback URL names no probe run", field="run")
     run_id = int(raw_run)
-    if await services.receive_event(run_id, kind, params):
-        await services.advance(run_id, kind)
+    await receive_callback(run_id, kind, params)
 
 
 class TwilioWebhookController(Controller):
