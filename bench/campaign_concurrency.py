@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 import signal
@@ -53,6 +54,12 @@ async def pg_admin(sql: str) -> None:
         await conn.close()
 
 
+async def migrate() -> None:
+    from audit import db
+
+    await db.migrate()
+
+
 async def make_campaign(n: int, window_s: float) -> int:
     from audit import db
     from audit.context import SYSTEM
@@ -61,7 +68,6 @@ async def make_campaign(n: int, window_s: float) -> int:
     from audit.domain.operators.tables import Operator, Venue
     from audit.domain.plans.tables import AuditPlan
 
-    await db.migrate()
     await db.start()
     op = (await Operator.insert(Operator(name="基准通信")).returning(Operator.id))[0]["id"]
     now = dt.datetime.now(dt.UTC)
@@ -121,13 +127,36 @@ async def sample(sim: object, campaign_id: int, total: int, timeout: float) -> d
         if finished == total:
             break
         await asyncio.sleep(0.1)
+    from audit.domain.probing.tables import ProbeRun
+
+    outcomes: dict[str, int] = {}
+    for r in await ProbeRun.select(ProbeRun.status, ProbeRun.outcome).where(
+        ProbeRun.campaign_run_id.is_not_null()
+    ):
+        label = f"{r['status']}/{r['outcome']}"
+        outcomes[label] = outcomes.get(label, 0) + 1
     await db.stop()
     return {
+        "outcomes": outcomes,  # type: ignore[dict-item]
         "peak_calls": peak_calls,
         "peak_running": peak_running,
         "finished": finished,
         "elapsed": time.monotonic() - start,
     }
+
+
+def wait_healthy(base: str, timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health/").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the app did not start")
 
 
 def main() -> None:
@@ -137,6 +166,7 @@ def main() -> None:
     ap.add_argument("--window", type=float, default=3.0, help="seconds over which runs are due")
     ap.add_argument("--app-workers", type=int, default=2, help="uvicorn processes (webhooks)")
     args = ap.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per callback otherwise
 
     db_name = f"sqa_bench_conc_{os.getpid()}"
     db_url = f"{PG}/{db_name}"
@@ -151,9 +181,11 @@ def main() -> None:
         account_sid=ACCOUNT, auth_token=TOKEN, scenarios=load_demo_scenarios(),
         time_scale=args.call_seconds / 40.0,
         webhook_proxy={PUBLIC: f"http://127.0.0.1:{port}"},
+        # every call's recording stays until the app has fetched it; callbacks fan out freely
+        max_recordings=args.targets * 2, callback_connections=args.targets * 4,
     )  # fmt: skip
     try:
-        campaign_id = asyncio.run(make_campaign(args.targets, args.window))
+        asyncio.run(migrate())
         with start_simulator(config) as sim:
             env = {
                 **os.environ,
@@ -183,7 +215,12 @@ def main() -> None:
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "audit.jobs", "scheduler", "--log-level", "WARNING"],
                 **common))  # type: ignore[call-overload]  # fmt: skip
+            wait_healthy(f"http://127.0.0.1:{port}")
+            # The campaign is scheduled once the app takes webhooks: its runs start 5 s later.
+            campaign_id = asyncio.run(make_campaign(args.targets, args.window))
             got = asyncio.run(sample(sim, campaign_id, args.targets, timeout=600))
+            failed_callbacks = sum(1 for c in sim.simulator.callbacks if c.error)
+            refused = sum(1 for c in sim.simulator.callbacks if (c.response_status or 0) >= 400)
         print(f"cores: {os.cpu_count()}  worker processes: 1  targets: {args.targets}  "
               f"call length: {args.call_seconds:.0f} s real (40 s simulated)")  # fmt: skip
         print(f"runs finished: {got['finished']:.0f} of {args.targets} in {got['elapsed']:.1f} s")
@@ -191,6 +228,9 @@ def main() -> None:
             f"peak calls in progress: {got['peak_calls']:.0f}  "
             f"(peak runs held by the worker: {got['peak_running']:.0f})"
         )
+        print(f"run outcomes (status/outcome): {got['outcomes']}")
+        print(f"callbacks delivered: {len(sim.simulator.callbacks)}  failed to deliver: "
+              f"{failed_callbacks}  refused by the app: {refused}")  # fmt: skip
         print(
             f"ratio to the 500-call goal: {got['peak_calls'] / 500:.2f}  "
             f"ratio to all-at-once: {got['peak_calls'] / args.targets:.2f}"

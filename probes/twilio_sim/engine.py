@@ -50,6 +50,9 @@ class SimulatorConfig:
     record_exchanges: bool = False
     media_requires_auth: bool = True
     callback_timeout_s: float = 30.0
+    # Callbacks in flight at once (Twilio's own fan-out is effectively unbounded; a campaign
+    # bench with hundreds of concurrent calls raises this).
+    callback_connections: int = 100
     # Public base URL → where it really is, like DNS plus a reverse proxy in front of the app:
     # webhooks are signed for the public URL (as Twilio signs them) and delivered to the other.
     webhook_proxy: dict[str, str] = field(default_factory=dict)
@@ -274,7 +277,11 @@ class Simulator:
 
     async def _post(self, cb: Callback) -> None:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.config.callback_timeout_s)
+            n = self.config.callback_connections
+            self._http = httpx.AsyncClient(
+                timeout=self.config.callback_timeout_s,
+                limits=httpx.Limits(max_connections=n, max_keepalive_connections=min(n, 100)),
+            )
         signature = twilio_signature(self.config.auth_token, cb.url, cb.params)
         sent = Callback(cb.at_s, cb.url, cb.params, cb.kind, cb.event, cb.idempotency_token)
         sent.signature = signature

@@ -140,7 +140,10 @@ async def _execute(claim: dispatch.Claim, beat: _Beat, limiter: RateLimiter) -> 
     try:
         beat.permit = await limiter.acquire(
             str(ctx.campaign["account"]),
-            str(ctx.target["number"]),
+            # the per-target cap: the number called, or the chat venue (as the planner spaces)
+            f"venue:{ctx.target['venue']}"
+            if ctx.campaign["probe_kind"] == "chat_script"
+            else str(ctx.target["number"]),
             timeout=jobs.rate_limit_wait_s,
         )
     except RateLimitTimeout as exc:
@@ -163,6 +166,9 @@ async def _execute(claim: dispatch.Claim, beat: _Beat, limiter: RateLimiter) -> 
         return "lost"
     # Ringing (up to a minute), the call itself, and a margin for the last webhooks.
     expected_s = jobs.result_timeout_s or float(ctx.campaign["listen_s"]) + 90.0
+    if ctx.campaign["probe_kind"] == "chat_script":
+        # a chat runs in this process: the late check only asks whether it is still alive
+        expected_s = jobs.result_timeout_s or 60.0
     result = await _wait_for_result(probe_run_id, beat, expected_s)
     if result is None:
         return "lost"

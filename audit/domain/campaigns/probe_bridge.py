@@ -83,6 +83,8 @@ def result_from_row(row: dict[str, Any]) -> ProbeResult | None:
     status = row["status"]
     if status not in FINAL:
         return None
+    if row.get("kind") == "chat" and status not in ("probe_error", "canceled"):
+        return _chat_result(row)
     if status in ("probe_error", "canceled"):
         return ProbeResult.failure(
             row.get("error_reason") or f"probe run {row['id']} {status}",
@@ -113,8 +115,27 @@ def result_from_row(row: dict[str, Any]) -> ProbeResult | None:
     )
 
 
+def _chat_result(row: dict[str, Any]) -> ProbeResult:
+    """A chat as an attempt: answered when the agent replied (time to answer = first response),
+    no_answer when it never did; a chat page that could not be reached or opened is the
+    operator's failure too (a finding, issue 5), counted as no_answer that never "rang"."""
+    measures = _json(row.get("measures")) or {}
+    first = measures.get("first_response_seconds")
+    greeting = measures.get("greeting_ok")
+    reached = row.get("outcome") == "completed"
+    return ProbeResult(
+        outcome="answered" if first is not None else "no_answer",
+        answer_seconds=float(first) if first is not None else None,
+        rang=reached,
+        greeting_verdict=None if greeting is None else ("pass" if greeting else "fail"),
+        started_at=row.get("started_at"),
+        probe_run_id=int(row["id"]),
+    )
+
+
 _COLUMNS = (
     ProbeRun.id,
+    ProbeRun.kind,
     ProbeRun.status,
     ProbeRun.outcome,
     ProbeRun.measures,
@@ -169,12 +190,8 @@ async def start(
     from audit.domain.probing.schemas import StartVoiceRun
     from audit.errors import Conflict, DomainError
 
-    if campaign["probe_kind"] != "voice_silent_call":
-        raise ProbeStartError(
-            f"probe kind {campaign['probe_kind']!r} cannot run in campaigns yet",
-            code=None,
-            permanent=True,
-        )
+    if campaign["probe_kind"] == "chat_script":
+        return await _start_chat(campaign, target, campaign_run_id)
     request = StartVoiceRun(
         venue_id=target["venue"],
         plan_id=campaign["plan"],
@@ -193,10 +210,38 @@ async def start(
     return int(run["id"])
 
 
+async def _start_chat(campaign: dict[str, Any], target: dict[str, Any], run_id: int) -> int:
+    from audit.context import SYSTEM
+    from audit.domain.probing.chat import start_chat_run
+    from audit.errors import DomainError
+
+    try:
+        run = await start_chat_run(
+            SYSTEM,
+            venue_id=int(target["venue"]),
+            plan_id=int(campaign["plan"]),
+            script_id=campaign.get("script_id"),
+            campaign_run_id=run_id,
+        )
+    except DomainError as exc:  # venue profile or script unusable: retrying will not help
+        raise ProbeStartError(exc.message, code=None, permanent=True) from exc
+    return int(run["id"])
+
+
 async def reconcile(probe_run_id: int) -> ProbeResult | None:
     """Ask the provider about a run our records show as dialing/in call; settle it if ended."""
     from audit.context import SYSTEM
+    from audit.domain.probing import chat
     from audit.domain.probing import services as probing
+
+    kind = await ProbeRun.select(ProbeRun.kind).where(ProbeRun.id == probe_run_id).first()
+    if kind is not None and kind["kind"] == "chat":
+        # No provider to ask: a chat is either still running in this process, or it died
+        # with the process that ran it.
+        if chat.running_here(probe_run_id):
+            return None
+        await chat.interrupted(probe_run_id)
+        return await result_of(probe_run_id)
 
     run = await probing.reconcile(probe_run_id, SYSTEM)
     created = run.get("created_at")

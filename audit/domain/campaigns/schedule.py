@@ -94,10 +94,13 @@ class ScheduleSpec(BaseModel):
 
 @dataclass(frozen=True)
 class PlanTarget:
-    """A venue/channel to call: ``key`` identifies it (e.g. the venue id), ``number`` is E.164."""
+    """A venue/channel to probe: ``key`` identifies it (e.g. the venue id); ``number`` is the
+    E.164 number called, or for a chat (``phone`` False) any name of the channel — runs to
+    the same ``number`` keep the minimum spacing either way."""
 
     key: str
     number: str
+    phone: bool = True
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,7 @@ def plan_runs(spec: ScheduleSpec, targets: list[PlanTarget]) -> list[PlannedRun]
         dup = next(k for k in keys if keys.count(k) > 1)
         raise PlanningError("targets", f"target {dup!r} is listed twice")
     for i, target in enumerate(targets):
-        if not E164.match(target.number):
+        if target.phone and not E164.match(target.number):
             raise PlanningError(f"targets[{i}].number", f"{target.number!r} is not E.164")
     if spec.runs_per_target * len(targets) > MAX_RUNS:
         raise PlanningError("runs_per_target", f"more than {MAX_RUNS} runs in one campaign")

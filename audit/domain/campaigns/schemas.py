@@ -41,6 +41,8 @@ class CampaignIn(_In):
     plan_id: int = Field(ge=1, le=2**31 - 1)
     name: str = Field(min_length=1, max_length=200)
     probe_kind: ProbeKind = "voice_silent_call"
+    # chat_script: the customer script each chat follows (default: the probing default)
+    script_id: str | None = Field(default=None, min_length=1, max_length=100)
     targets: list[TargetIn] = Field(min_length=1, max_length=1000)
     schedule: ScheduleIn
     account: str = Field(default="default", min_length=1, max_length=64)

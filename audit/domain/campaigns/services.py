@@ -23,6 +23,7 @@ from audit.domain.campaigns.schemas import CampaignIn
 from audit.domain.campaigns.tables import CampaignRun, CampaignTarget, ProbeCampaign
 from audit.domain.operators.tables import Venue
 from audit.domain.plans import access as plan_access
+from audit.domain.probing.chat import CHAT_VENUE_KINDS
 from audit.errors import DomainError, InvalidTransition, NotFound
 from audit.jobs.config import get_job_settings
 from audit.settings import get_settings
@@ -91,6 +92,18 @@ def _spec_dict(data: CampaignIn) -> dict[str, Any]:
     return sched
 
 
+def _script_for(data: CampaignIn) -> str | None:
+    """The customer script of a chat campaign, checked now rather than at the first run."""
+    from audit.domain.probing.chat import DEFAULT_SCRIPT, resolve_script
+
+    if data.probe_kind != "chat_script":
+        if data.script_id is not None:
+            raise DomainError("script_id is only for chat_script campaigns", field="script_id")
+        return None
+    resolve_script(None, data.script_id)  # DomainError naming script_id when unknown
+    return data.script_id or DEFAULT_SCRIPT
+
+
 async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
     if actor.is_operator:
         raise NotFound(f"plan {data.plan_id} not found", field="plan_id")
@@ -106,6 +119,7 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise DomainError(f"{err['msg']}", field=f"schedule.{loc}" if loc else "schedule") from exc
+    script_id = _script_for(data)
     targets: list[tuple[int, str, str | None]] = []
     seen: set[int] = set()
     for i, t in enumerate(data.targets):
@@ -123,6 +137,12 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
         phones = venue["phones"]
         phones = json.loads(phones) if isinstance(phones, str) else phones
         number = t.number or (phones[0] if phones else None)
+        if data.probe_kind == "chat_script" and venue["kind"] not in CHAT_VENUE_KINDS:
+            raise DomainError(
+                f"venue {t.venue_id} is a {venue['kind']}, not a chat venue "
+                f"({', '.join(CHAT_VENUE_KINDS)})",
+                field=f"targets[{i}].venue_id",
+            )
         if data.probe_kind == "voice_silent_call" and not number:
             raise DomainError(
                 f"venue {t.venue_id} has no E.164 phone to call", field=f"targets[{i}].number"
@@ -134,6 +154,7 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
             operator=plan["operator_id"],
             name=data.name,
             probe_kind=data.probe_kind,
+            script_id=script_id,
             status="draft",
             spec=spec,
             account=data.account,
@@ -163,7 +184,16 @@ async def _plan_rows(campaign: dict[str, Any], plan: dict[str, Any]) -> list[Cam
     targets = campaign["targets"]
     by_key = {str(t["id"]): t for t in targets}
     try:
-        planned = plan_runs(spec, [PlanTarget(str(t["id"]), t["number"]) for t in targets])
+        chat = campaign["probe_kind"] == "chat_script"
+        planned = plan_runs(
+            spec,
+            [
+                PlanTarget(str(t["id"]), f"venue:{t['venue']}", phone=False)
+                if chat
+                else PlanTarget(str(t["id"]), t["number"])
+                for t in targets
+            ],
+        )
     except PlanningError as exc:
         field = f"schedule.{exc.field}" if exc.field != "targets" else "targets"
         raise DomainError(exc.message, field=field) from exc

@@ -27,6 +27,8 @@ class ProbeCampaign(Table, tablename="probe_campaign"):
     operator = ForeignKey(references=Operator, null=False, index=True)  # = the plan's operator
     name = Varchar(length=200)
     probe_kind = Varchar(length=30, default="voice_silent_call")
+    # chat_script campaigns: the customer script (probes/chat/scripts) every chat follows
+    script_id = Varchar(length=100, null=True, default=None)
     status = Varchar(length=12, default="draft", index=True)
     spec = JSON(default={})  # ScheduleSpec (audit.domain.campaigns.schedule)
     # Telephony account the calls go out on; rate limits are per account.

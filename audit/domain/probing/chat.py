@@ -23,7 +23,7 @@ from audit.context import Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
 from audit.domain.probing.access import check_readable, load_run
-from audit.domain.probing.tables import ProbeEvent, ProbeRun
+from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
 from audit.errors import DomainError, Forbidden, NotFound
 from audit.settings import get_settings
 from checklists.schema import Checklist
@@ -47,7 +47,7 @@ log = structlog.get_logger("audit.probing.chat")
 PROBE_ACTOR = Actor(id=None, name="chat-probe", role="system")
 CHAT_VENUE_KINDS = ("web_chat", "chat_api")
 DEFAULT_SCRIPT = "ask-tariff"
-_TASKS: set[asyncio.Task[None]] = set()
+_TASKS: dict[int, asyncio.Task[None]] = {}  # run id → its probe, running in this process
 _LIVE_INBOXES: dict[int, WebhookInbox] = {}  # run id → the running API probe's inbox
 
 
@@ -121,6 +121,7 @@ async def start_chat_run(
     script: dict[str, Any] | None = None,
     script_id: str | None = None,
     wait: bool = False,
+    campaign_run_id: int | None = None,
 ) -> dict[str, Any]:
     """Create a chat run for a web_chat/chat_api venue and run it (awaited when ``wait``)."""
     from audit.domain.plans.access import get_plan
@@ -153,6 +154,7 @@ async def start_chat_run(
                 operator=venue["operator"],
                 plan=plan_id,
                 inspection=inspection_id,
+                campaign_run_id=campaign_run_id,
                 target=target[:500],
                 covert=bool(plan and plan["method"] == "covert"),
                 provider="browser" if venue["kind"] == "web_chat" else "http",
@@ -169,9 +171,38 @@ async def start_chat_run(
         await execute_chat_run(run_id)
     else:
         task = asyncio.get_running_loop().create_task(execute_chat_run(run_id))
-        _TASKS.add(task)
-        task.add_done_callback(_TASKS.discard)
+        _TASKS[run_id] = task
+        task.add_done_callback(lambda _: _TASKS.pop(run_id, None))
     return await load_run(run_id)
+
+
+def running_here(run_id: int) -> bool:
+    """Whether this process is running the chat probe of ``run_id`` right now."""
+    return run_id in _TASKS
+
+
+async def interrupted(run_id: int) -> None:
+    """End a chat run whose probe stopped with its process (a browser session cannot be
+    resumed): ``probe_error``, our side, so campaigns retry it."""
+    reason = "the chat probe stopped with its worker process"
+    async with engine().transaction():
+        moved = (
+            await ProbeRun.update(
+                {
+                    ProbeRun.status: "probe_error",
+                    ProbeRun.outcome: "probe_error",
+                    ProbeRun.error_reason: reason,
+                    ProbeRun.error_permanent: False,
+                    ProbeRun.ended_at: _now(),
+                    ProbeRun.updated_at: _now(),
+                }
+            )
+            .where((ProbeRun.id == run_id) & ProbeRun.status.not_in(list(FINAL)))
+            .returning(ProbeRun.id)
+        )
+        if moved:
+            after = {"status": "probe_error", "reason": reason}
+            await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run_id, None, after)
 
 
 async def execute_chat_run(run_id: int) -> None:
