@@ -40,6 +40,11 @@ def engine() -> Engine:
     return DB
 
 
+# PostgreSQL: a CTE that switches its statement's transaction to asynchronous commit (no wait
+# for the WAL flush). Join ``async_commit`` into the statement so that it is evaluated.
+ASYNC_COMMIT = "async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS was)"
+
+
 def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 

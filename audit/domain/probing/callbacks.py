@@ -5,6 +5,13 @@ event unless it is a repeat or belongs to another call, and returns the status n
 has received, which is all ``advance`` needs while the call is live. Webhooks arrive at
 hundreds per second per worker, and the four separate queries this replaces cost most of
 the time. SQLite (the embedded default) takes the plain path.
+
+These statements commit without waiting for the WAL flush (``synchronous_commit`` off for
+that one transaction; PostgreSQL docs, "Asynchronous Commit"): the flush is what bounds the
+tail latency on a slow disk. A crash of the database can lose the last fraction of a second
+of callbacks, never half of one; the provider keeps the call's state, and the reconciler
+fetches it for any run that does not finish (as for a webhook lost on the network). Any
+later ordinary commit — the move to ``analysing``, the results — flushes them first.
 """
 
 from __future__ import annotations
@@ -12,20 +19,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from audit.db import is_postgres
+from audit.db import ASYNC_COMMIT, is_postgres
 from audit.domain.probing import services
 from audit.domain.probing.tables import ProbeEvent, ProbeRun
 from audit.errors import Conflict, NotFound
 
 # Piccolo's raw() placeholders are {}; they become $1… in this order:
 # run id, dedupe key, kind, name, at, params (JSON text), CallSid.
-_STORE = """
-WITH run AS (
-    SELECT id, provider_ref, status FROM probe_run WHERE id = {}
+_STORE = f"""
+WITH {ASYNC_COMMIT}, run AS (
+    SELECT id, provider_ref, status FROM probe_run, async_commit WHERE id = {{}}
 ), ins AS (
     INSERT INTO probe_event (run, dedupe_key, kind, name, at, params, received_at)
-    SELECT run.id, {}, {}, {}, {}, {}::json, now() FROM run
-    WHERE run.provider_ref IS NULL OR run.provider_ref = '' OR run.provider_ref = {}
+    SELECT run.id, {{}}, {{}}, {{}}, {{}}, {{}}::json, now() FROM run
+    WHERE run.provider_ref IS NULL OR run.provider_ref = '' OR run.provider_ref = {{}}
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id
 )

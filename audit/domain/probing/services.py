@@ -19,7 +19,7 @@ from typing import Any
 import structlog
 
 from audit.context import Actor
-from audit.db import engine, is_postgres
+from audit.db import ASYNC_COMMIT, engine, is_postgres
 from audit.domain.auditlog.services import ENTRY_COLUMNS, entry_values, record
 from audit.domain.probing import finish
 from audit.domain.probing.access import check_readable, load_run
@@ -282,10 +282,12 @@ async def advance(
 
 
 # PostgreSQL: the move and its audit entry in one statement (so they commit together); the
-# webhook hot path makes this move for every answered call.
+# webhook hot path makes this move for every answered call (asynchronous commit: see
+# callbacks.py for why a live move may skip the WAL flush).
 _MOVE_PG = f"""
-WITH moved AS (
-    UPDATE probe_run SET status = {{}}, updated_at = {{}} WHERE id = {{}} AND status = {{}}
+WITH {ASYNC_COMMIT}, moved AS (
+    UPDATE probe_run SET status = {{}}, updated_at = {{}}
+    FROM async_commit WHERE id = {{}} AND status = {{}}
     RETURNING id
 )
 INSERT INTO audit_entry ({ENTRY_COLUMNS})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from probing_support import AUTH_TOKEN, PUBLIC, Live
 
 from audit.domain.auditlog.services import entries
@@ -53,3 +54,26 @@ async def test_other_call_refused_and_unknown_run(live: Live, hotline: dict[str,
     assert await _post(live, run["id"], params) == 409
     assert await ProbeEvent.count().where(ProbeEvent.run == run["id"]) == before
     assert await _post(live, 2_000_000_000, params) == 404
+
+
+async def test_async_commit_is_scoped_to_its_statement(db: str) -> None:
+    """PostgreSQL: the callback statements skip the WAL-flush wait for their own transaction
+    only; the session's setting is back afterwards (the test database itself runs with
+    synchronous_commit off for speed, so the session turns it on first)."""
+    if db != "postgres":
+        pytest.skip("PostgreSQL only: SQLite takes the plain path")
+    import asyncpg
+
+    from audit.db import ASYNC_COMMIT
+    from audit.settings import get_settings
+
+    conn = await asyncpg.connect(get_settings().database_url)
+    try:
+        await conn.execute("SET synchronous_commit = on")
+        async with conn.transaction():
+            await conn.fetchval(f"WITH {ASYNC_COMMIT} SELECT was FROM async_commit")
+            inside = await conn.fetchval("SELECT current_setting('synchronous_commit')")
+        after = await conn.fetchval("SELECT current_setting('synchronous_commit')")
+    finally:
+        await conn.close()
+    assert (inside, after) == ("off", "on")
