@@ -21,7 +21,9 @@ def _short(value: Any) -> Any:
     return {"truncated": text[:_MAX_SNAPSHOT]}
 
 
-ENTRY_COLUMNS = "at, actor_id, actor, action, entity, entity_id, before, after, request_id"
+ENTRY_FIELDS = ("at", "actor_id", "actor", "action", "entity", "entity_id", "before", "after",
+                "request_id")  # fmt: skip
+ENTRY_COLUMNS = ", ".join(ENTRY_FIELDS)
 
 
 def entry_values(
@@ -32,8 +34,9 @@ def entry_values(
     before: Any = None,
     after: Any = None,
 ) -> tuple[Any, ...]:
-    """One entry's values in ``ENTRY_COLUMNS`` order (before/after as JSON text), for a hot
-    path that appends the entry in the same SQL statement as the write it describes."""
+    """One entry's values in ``ENTRY_FIELDS`` order (before/after as JSON text): what
+    :func:`record` inserts, and what a hot path appends in the same SQL statement as the
+    write it describes."""
     snap = [_short(v) for v in (before, after)]
     return (
         dt.datetime.now(dt.UTC),
@@ -56,19 +59,8 @@ async def record(
     after: Any = None,
 ) -> None:
     """Append one entry; call inside the same transaction as the write it describes."""
-    await AuditEntry.insert(
-        AuditEntry(
-            at=dt.datetime.now(dt.UTC),
-            actor_id=actor.id,
-            actor=actor.name,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=_short(before),
-            after=_short(after),
-            request_id=request_id_var.get(),
-        )
-    ).run()
+    values = entry_values(actor, action, entity, entity_id, before, after)
+    await AuditEntry.insert(AuditEntry(**dict(zip(ENTRY_FIELDS, values, strict=True)))).run()
 
 
 async def entries(

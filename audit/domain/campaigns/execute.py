@@ -140,10 +140,7 @@ async def _execute(claim: dispatch.Claim, beat: _Beat, limiter: RateLimiter) -> 
     try:
         beat.permit = await limiter.acquire(
             str(ctx.campaign["account"]),
-            # the per-target cap: the number called, or the chat venue (as the planner spaces)
-            f"venue:{ctx.target['venue']}"
-            if ctx.campaign["probe_kind"] == "chat_script"
-            else str(ctx.target["number"]),
+            probe_bridge.target_key(ctx.campaign, ctx.target),
             timeout=jobs.rate_limit_wait_s,
         )
     except RateLimitTimeout as exc:

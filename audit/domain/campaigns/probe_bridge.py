@@ -21,6 +21,14 @@ ATTEMPT_OUTCOMES = ("answered", "busy", "no_answer")
 PLACE_TIMEOUT_S = 90.0
 
 
+def target_key(campaign: dict[str, Any], target: dict[str, Any]) -> str:
+    """What the per-target cap and the minimum spacing apply to: the number called, or for a
+    chat campaign the chat venue."""
+    if campaign["probe_kind"] == "chat_script":
+        return f"venue:{target['venue']}"
+    return str(target["number"])
+
+
 class ProbeStartError(Exception):
     """The probe could not be started; ``permanent`` ones are never retried."""
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from audit.context import Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
+from audit.domain.campaigns.probe_bridge import target_key
 from audit.domain.campaigns.schedule import PlanningError, PlanTarget, ScheduleSpec, plan_runs
 from audit.domain.campaigns.schemas import CampaignIn
 from audit.domain.campaigns.tables import CampaignRun, CampaignTarget, ProbeCampaign
@@ -184,15 +185,9 @@ async def _plan_rows(campaign: dict[str, Any], plan: dict[str, Any]) -> list[Cam
     targets = campaign["targets"]
     by_key = {str(t["id"]): t for t in targets}
     try:
-        chat = campaign["probe_kind"] == "chat_script"
+        phone = campaign["probe_kind"] != "chat_script"
         planned = plan_runs(
-            spec,
-            [
-                PlanTarget(str(t["id"]), f"venue:{t['venue']}", phone=False)
-                if chat
-                else PlanTarget(str(t["id"]), t["number"])
-                for t in targets
-            ],
+            spec, [PlanTarget(str(t["id"]), target_key(campaign, t), phone) for t in targets]
         )
     except PlanningError as exc:
         field = f"schedule.{exc.field}" if exc.field != "targets" else "targets"

@@ -1,6 +1,7 @@
 """Chat probe runs: start one against a web_chat / chat_api venue (``execute_chat_run`` drives
 probes.chat.web or probes.chat.api, keeps screenshots as evidence, scores the transcript and
-hands results to the inspection's items), score posted transcripts, take in signed webhooks.
+hands results to the inspection's items), take in signed webhooks. Scoring a posted transcript
+is chat_transcripts.py.
 
 Outcomes (probes.chat.result): ``completed`` runs are scored (an agent who never answered is
 a finding); ``target_unreachable`` ends the run ``completed`` with that outcome and no measures
@@ -28,7 +29,6 @@ from audit.errors import DomainError, Forbidden, NotFound
 from audit.settings import get_settings
 from checklists.schema import Checklist
 from probes.analysis.chat_scoring import DEFAULT_CHECKLIST_ID, find_checklist, score_chat
-from probes.analysis.chat_transcript import TranscriptError, parse_transcript
 from probes.chat.api import ChatApiProfile, load_api_profile, run_api_chat
 from probes.chat.profile import (
     CustomerScript,
@@ -59,7 +59,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-async def _venue(venue_id: int) -> dict[str, Any]:
+async def venue_row(venue_id: int) -> dict[str, Any]:
     from audit.domain.operators.tables import Venue
 
     row = await Venue.select().where(Venue._meta.primary_key == venue_id).first()
@@ -135,7 +135,7 @@ async def start_chat_run(
         venue_id, plan_id = inspection["venue_id"], inspection["plan_id"]
     if venue_id is None:
         raise DomainError("give venue_id or inspection_id", field="venue_id")
-    venue = await _venue(venue_id)
+    venue = await venue_row(venue_id)
     profile = venue_profile(venue)
     customer_script = resolve_script(script, script_id)
     plan = await get_plan(plan_id, actor) if plan_id is not None else None
@@ -185,30 +185,13 @@ async def interrupted(run_id: int) -> None:
     """End a chat run whose probe stopped with its process (a browser session cannot be
     resumed): ``probe_error``, our side, so campaigns retry it."""
     reason = "the chat probe stopped with its worker process"
-    async with engine().transaction():
-        moved = (
-            await ProbeRun.update(
-                {
-                    ProbeRun.status: "probe_error",
-                    ProbeRun.outcome: "probe_error",
-                    ProbeRun.error_reason: reason,
-                    ProbeRun.error_permanent: False,
-                    ProbeRun.ended_at: _now(),
-                    ProbeRun.updated_at: _now(),
-                }
-            )
-            .where((ProbeRun.id == run_id) & ProbeRun.status.not_in(list(FINAL)))
-            .returning(ProbeRun.id)
-        )
-        if moved:
-            after = {"status": "probe_error", "reason": reason}
-            await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run_id, None, after)
+    await _finish(run_id, "probe_error", "probe_error", reason, None, {}, [], unfinished_only=True)
 
 
 async def execute_chat_run(run_id: int) -> None:
     """Run the probe of a created chat run and store what it saw (the job's body)."""
     run = await load_run(run_id)
-    venue = await _venue(run["venue_id"])
+    venue = await venue_row(run["venue_id"])
     profile = venue_profile(venue)
     script = load_script(run["params"]["script"])
     folder = Path(tempfile.mkdtemp(prefix=f"chat-run-{run_id}-"))
@@ -292,22 +275,33 @@ async def _finish(
     measures: dict[str, Any] | None,
     observations: dict[str, Any],
     evidence_ids: list[int],
+    *,
+    unfinished_only: bool = False,
 ) -> None:
+    """Store how the run ended, logged; ``unfinished_only`` leaves an ended run alone."""
+    where: Any = ProbeRun.id == run_id
+    if unfinished_only:
+        where = where & ProbeRun.status.not_in(list(FINAL))
     async with engine().transaction():
-        await ProbeRun.update(
-            {
-                ProbeRun.status: status,
-                ProbeRun.outcome: outcome,
-                ProbeRun.measures: measures,
-                ProbeRun.observations: observations,
-                ProbeRun.evidence_ids: evidence_ids,
-                ProbeRun.error_reason: reason[:2000] if reason else None,
-                ProbeRun.ended_at: _now(),
-                ProbeRun.updated_at: _now(),
-            }
-        ).where(ProbeRun.id == run_id)
-        after = {"status": status, "outcome": outcome, "reason": reason}
-        await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run_id, None, after)
+        moved = (
+            await ProbeRun.update(
+                {
+                    ProbeRun.status: status,
+                    ProbeRun.outcome: outcome,
+                    ProbeRun.measures: measures,
+                    ProbeRun.observations: observations,
+                    ProbeRun.evidence_ids: evidence_ids,
+                    ProbeRun.error_reason: reason[:2000] if reason else None,
+                    ProbeRun.ended_at: _now(),
+                    ProbeRun.updated_at: _now(),
+                }
+            )
+            .where(where)
+            .returning(ProbeRun.id)
+        )
+        if moved:
+            after = {"status": status, "outcome": outcome, "reason": reason}
+            await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run_id, None, after)
 
 
 async def _hand_to_items(
@@ -329,58 +323,6 @@ async def _hand_to_items(
     await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run_id)
 
 
-async def score_transcript(
-    actor: Actor,
-    transcript: dict[str, Any],
-    *,
-    checklist_id: str = DEFAULT_CHECKLIST_ID,
-    sessions_per_day: int | None = None,
-    taobao: bool = False,
-    venue_id: int | None = None,
-) -> dict[str, Any]:
-    """Score a posted transcript (the ``score-chat`` contract). With ``venue_id`` the result is
-    kept as a completed chat run (provider ``transcript``) and its id returned."""
-    try:
-        parsed = parse_transcript(transcript)
-    except TranscriptError as exc:
-        raise DomainError(f"transcript: {exc}", field="transcript") from exc
-    try:
-        checklist = find_checklist(checklist_id)
-    except LookupError as exc:
-        raise DomainError(str(exc), field="checklist_id") from exc
-    venue = None
-    if venue_id is not None:
-        if actor.is_operator:
-            raise NotFound("no such venue", field="venue_id")
-        venue = await _venue(venue_id)
-        if venue["kind"] not in CHAT_VENUE_KINDS:
-            raise DomainError(f"venue {venue_id} is not a chat venue", field="venue_id")
-        if sessions_per_day is None:
-            sessions_per_day = venue.get("sessions_per_day")
-    scored, analysis = score_chat(
-        parsed, checklist, sessions_per_day=sessions_per_day, taobao=taobao
-    )
-    out: dict[str, Any] = {**scored, "run_id": None}
-    if venue is not None:
-        observations = {"transcript": parsed.to_json(), "details": analysis.details(),
-                        "items": scored["items"], "verdict": scored["verdict"]}  # fmt: skip
-        async with engine().transaction():
-            rows = await ProbeRun.insert(
-                ProbeRun(
-                    kind="chat", status="completed", outcome="completed", venue=venue_id,
-                    operator=venue["operator"], target=(venue.get("urls") or [venue["name"]])[0][:500],
-                    provider="transcript", params={"checklist_id": checklist_id,
-                    "sessions_per_day": sessions_per_day, "taobao": taobao},
-                    measures=scored["measures"], observations=observations, created_by=actor.id,
-                    created_at=_now(), started_at=_now(), ended_at=_now(), updated_at=_now(),
-                )
-            ).returning(ProbeRun.id)  # fmt: skip
-            out["run_id"] = int(rows[0]["id"])
-            await record(actor, "probe_run.score_transcript", "probe_run", out["run_id"], None,
-                         {"verdict": scored["verdict"]})  # fmt: skip
-    return out
-
-
 async def receive_chat_webhook(
     run_id: int, body: bytes, headers: dict[str, str]
 ) -> tuple[int, str]:
@@ -398,7 +340,7 @@ async def receive_chat_webhook(
     )
     if run is None or run["kind"] != "chat" or run["venue_id"] is None:
         raise NotFound(f"chat run {run_id} not found")
-    profile = venue_profile(await _venue(run["venue_id"]))
+    profile = venue_profile(await venue_row(run["venue_id"]))
     if not isinstance(profile, ChatApiProfile) or not profile.webhook_secret:
         raise NotFound(f"chat run {run_id} takes no webhooks")
     lower = {k.lower(): v for k, v in headers.items()}

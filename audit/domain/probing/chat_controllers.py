@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
-from audit.domain.probing import chat
+from audit.domain.probing import chat, chat_transcripts
 from audit.domain.probing.schemas import ProbeRunOut
 from audit.errors import Forbidden
 
@@ -97,7 +97,7 @@ class ChatRunController(Controller):
     @post("/score", guards=[ANALYSTS], status_code=200, summary="Score a chat transcript")
     async def score(self, data: JSONBody[ScoreChatIn], actor: CurrentActor) -> ScoreChatOut:
         transcript = data.transcript.model_dump(by_alias=True, exclude_none=True)
-        out = await chat.score_transcript(
+        out = await chat_transcripts.score_transcript(
             actor, transcript, checklist_id=data.checklist_id,
             sessions_per_day=data.sessions_per_day, taobao=data.taobao, venue_id=data.venue_id,
         )  # fmt: skip
