@@ -5,6 +5,9 @@ Prints
   over one year) from CSV into PostgreSQL, triggers evaluated and stored, and its ratio to a
   plain in-memory Python pass over the same file in the same run (csv read, group, apply the
   rule) — goal ≤ 1.0;
+* the storage floor: COPY of the same result (complaints, keys, triggers), already prepared in
+  memory, into fresh tables shaped like the real ones (same indexes) — what persisting alone
+  costs on this server, whatever the importer does — and its ratio to the reference;
 * the latency of adding one complaint to that database and re-evaluating its key (p50, p99,
   goal p99 ≤ 10 ms).
 
@@ -149,6 +152,12 @@ async def run(rows: int, adds: int) -> None:
     print(f"import into PostgreSQL   : {t_import:7.2f} s  ({stored} triggers stored)")
     print(f"  phases: {report.timings}")
     print(f"ratio import / reference : {t_import / t_ref:7.2f}   (goal ≤ 1.0)")
+    floor = await storage_floor()
+    t_floor = sum(floor.values())
+    print(f"storage floor            : {t_floor:7.2f} s  "
+          f"({', '.join(f'{k} {v:.2f} s' for k, v in floor.items())})")  # fmt: skip
+    print(f"ratio floor / reference  : {t_floor / t_ref:7.2f}   "
+          f"(import / floor = {t_import / t_floor:.2f})")  # fmt: skip
 
     rnd = random.Random(11)
     times = []
@@ -174,6 +183,33 @@ async def run(rows: int, adds: int) -> None:
     f50, f99 = _percentiles(floor)
     print(f"reference: one SELECT 1 round trip: p50 {f50:.2f} ms, p99 {f99:.2f} ms; "
           f"add p99 / SELECT 1 p99 = {p99 / f99:.1f}")  # fmt: skip
+
+
+async def storage_floor() -> dict[str, float]:
+    """Seconds to COPY each table's imported rows, prepared in memory beforehand, into a fresh
+    table ``LIKE … INCLUDING ALL`` (same defaults and indexes; rolled back): no parsing, no
+    checks, no evaluation — only what storing the result costs on this server."""
+    import io
+
+    import asyncpg
+
+    conn = await asyncpg.connect(os.environ["AUDIT_DATABASE_URL"])
+    out: dict[str, float] = {}
+    try:
+        for table in ("complaint", "trigger_key", "complaint_trigger"):
+            buf = io.BytesIO()
+            await conn.copy_from_query(f"SELECT * FROM {table} ORDER BY id", output=buf,
+                                       format="binary")  # fmt: skip
+            async with conn.transaction():
+                await conn.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+                buf.seek(0)
+                t0 = time.perf_counter()
+                await conn.copy_to_table(f"floor_{table}", source=buf, format="binary")
+                out[table] = time.perf_counter() - t0
+                await conn.execute(f"DROP TABLE floor_{table}")
+    finally:
+        await conn.close()
+    return out
 
 
 def _percentiles(times: list[float]) -> tuple[float, float]:
