@@ -200,13 +200,16 @@ async def storage_floor() -> dict[str, float]:
             buf = io.BytesIO()
             await conn.copy_from_query(f"SELECT * FROM {table} ORDER BY id", output=buf,
                                        format="binary")  # fmt: skip
-            async with conn.transaction():
+            tx = conn.transaction()
+            await tx.start()
+            try:
                 await conn.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
                 buf.seek(0)
                 t0 = time.perf_counter()
                 await conn.copy_to_table(f"floor_{table}", source=buf, format="binary")
                 out[table] = time.perf_counter() - t0
-                await conn.execute(f"DROP TABLE floor_{table}")
+            finally:
+                await tx.rollback()  # the scratch table never exists outside this measurement
     finally:
         await conn.close()
     return out
