@@ -51,13 +51,15 @@ def render(cl: Checklist, source_name: str) -> str:
             f"## {section.title.zh} — {section.title.en}",
             "",
             "| item | what it checks | severity | deduction | N/A | evidence on failure | "
-            "seed rule | automated judgement |",
+            "legal basis · seed rule | automated judgement |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for item in section.items:
             source = f"{item.source.seed} {item.source.section}"
             if item.source.quote:
                 source += f": “{item.source.quote}”"
+            if item.source.cite:  # what notices print; the seed reference is for us
+                source = f"{item.source.cite}<br>{source}"
             lines.append(
                 "| "
                 + " | ".join(

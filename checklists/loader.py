@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from checklists.measures import MEASURES
 from checklists.rules import check_rule, parse_rule, walk_comparisons
-from checklists.schema import Checklist, MeasureBinding
+from checklists.schema import CITE_HINT, Checklist, MeasureBinding
 from checklists.yamlsrc import Located, YamlSyntaxError, load_located
 
 CHECKLIST_DIR = Path(__file__).resolve().parent
@@ -66,8 +66,10 @@ def _schema_problems(exc: ValidationError, located: Located, file: str) -> list[
 _Add = Callable[[tuple[Any, ...], str], None]
 
 
-def _semantic_problems(cl: Checklist, located: Located, file: str) -> list[Problem]:
-    """Checks across items: ids, deductions, bindings against the measure registry."""
+def _semantic_problems(
+    cl: Checklist, located: Located, file: str, *, require_cite: bool = True
+) -> list[Problem]:
+    """Checks across items: ids, deductions, citations, bindings against the measure registry."""
     out: list[Problem] = []
 
     def add(path: tuple[Any, ...], message: str) -> None:
@@ -98,6 +100,12 @@ def _semantic_problems(cl: Checklist, located: Located, file: str) -> list[Probl
                         (*base, "deduction"), f"{item.id}: a {item.severity} item needs a deduction"
                     )
                 total += item.deduction
+            if require_cite and item.source.cite is None:
+                add(
+                    (*base, "source"),
+                    f"{item.id}: source needs a cite: the legal basis printed on notices, "
+                    f"{CITE_HINT}",
+                )
             if item.measure is not None:
                 _binding_problems(cl, item.id, item.measure, (*base, "measure"), add)
     if total != 100:
@@ -120,8 +128,13 @@ def _binding_problems(
             add((*path, "data", di), f"{item_id}: unknown data list {name!r}")
 
 
-def validate_text(text: str, file: str) -> tuple[Checklist | None, list[Problem]]:
-    """Parse and check one checklist text. Returns the checklist (if valid) and the problems."""
+def validate_text(
+    text: str, file: str, *, require_cite: bool = True
+) -> tuple[Checklist | None, list[Problem]]:
+    """Parse and check one checklist text. Returns the checklist (if valid) and the problems.
+
+    ``require_cite=False`` only for versions stored before items carried a human citation.
+    """
     try:
         located = load_located(text)
     except YamlSyntaxError as exc:
@@ -136,7 +149,7 @@ def validate_text(text: str, file: str) -> tuple[Checklist | None, list[Problem]
         cl = Checklist.model_validate(located.data)
     except ValidationError as exc:
         return None, sorted([*problems, *_schema_problems(exc, located, file)])
-    problems.extend(_semantic_problems(cl, located, file))
+    problems.extend(_semantic_problems(cl, located, file, require_cite=require_cite))
     return (None if problems else cl), sorted(set(problems))
 
 
@@ -194,7 +207,10 @@ def content_hash(cl: Checklist) -> str:
 
 def checklist_from_data(data: dict[str, Any]) -> Checklist:
     """Rebuild a stored (pinned) checklist; raises :class:`ChecklistError` if it is invalid."""
-    cl, problems = validate_text(json.dumps(data, ensure_ascii=False), "<stored>")
+    # versions pinned before the ``cite`` field existed stay readable (scores must reproduce)
+    cl, problems = validate_text(
+        json.dumps(data, ensure_ascii=False), "<stored>", require_cite=False
+    )
     if cl is None:
         raise ChecklistError(problems)
     return cl

@@ -7,6 +7,7 @@ the measure registry) live in :mod:`checklists.validate`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -31,10 +32,35 @@ class Text(_Strict):
     en: str = Field(min_length=1)
 
 
+# A seed file name ("004_82a5fe0d984026c6.txt") is for us; a legal document never prints it.
+SEED_FILE_RE = re.compile(r"\d{3}_[0-9a-f]{6,}\.txt")
+CITE_HINT = "e.g. 《电信服务质量监督抽查规定》第十条"
+
+
 class Source(_Strict):
+    """Where an item comes from: the machine reference (seed + section) and the human one."""
+
     seed: str = Field(pattern=r"^\d{3}_[0-9a-f]+\.txt$", description="seed file name")
     section: str = Field(min_length=1, description="section / article in the seed")
+    cite: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=300,
+        description="legal basis as printed on notices: the regulation's or standard's name "
+        "in 《》 and its article/section, " + CITE_HINT,
+    )
     quote: str | None = Field(default=None, description="original wording, when useful")
+
+    @field_validator("cite")
+    @classmethod
+    def _human_citation(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if SEED_FILE_RE.search(value):
+            raise ValueError(f"a citation names the document, not a seed file ({CITE_HINT})")
+        if "《" not in value or "》" not in value:
+            raise ValueError(f"a citation names the regulation or standard in 《》 ({CITE_HINT})")
+        return value
 
 
 ParamValue = bool | int | float | str | list[str] | list[int] | list[float] | None

@@ -33,7 +33,8 @@ _FINDINGS = [
         severity="critical",
         evidence_refs=["EV-2026-0113", "EV-2026-0114"],
         measured="10 次拨测中 4 次超过三声振铃应答,最长接通用时 38 秒(振铃 7 次)",
-        rule="《电信服务质量监督抽查规定》第四条;热线服务规范 §3.4(三声振铃内接听)",
+        rule="《电信服务质量监督抽查规定》附件《电信服务质量监督抽查参考内容》三(三);"
+        "《400电话接听回访流程》第3.4条",
         rectification="合理排班、优化话务分配,确保人工服务在三声振铃内接起;超时接听须致歉。",
     ),
     Finding(
@@ -41,7 +42,7 @@ _FINDINGS = [
         severity="non_critical",
         evidence_refs=["EV-2026-0131"],
         measured="坐席仅问候一次即挂机,未按规定重复问候三次、每次间隔 5 秒",
-        rule="客服中心服务规范 第三部分 §6.3.4(无声电话)",
+        rule="《淘宝客服培训方案》6.3 开头语及问候语应答规范 第4项",
         rectification="对坐席开展无声电话处理规范培训,问候三次后方可挂机,并纳入质检。",
     ),
     Finding(
@@ -49,7 +50,7 @@ _FINDINGS = [
         severity="non_critical",
         evidence_refs=["EV-2026-0150"],
         measured="首次响应用时 96 秒(限值 45 秒)",
-        rule="在线客服质检评分标准(首次响应不超过 45 秒)",
+        rule="《天猫客服质检体系》二、非关键差错 第2条",
         rectification="增加在线坐席,配置自动欢迎语并确保人工在 45 秒内首次响应。",
     ),
 ]
@@ -123,17 +124,44 @@ def findings_report() -> FindingsReportContent:
             ItemResult(
                 code="V-01",
                 title="三声振铃内接听",
+                basis="《400电话接听回访流程》第3.4条",
                 result="fail",
                 score=6,
                 max_score=10,
                 note="4/10 次超时",
             ),
-            ItemResult(code="V-02", title="标准问候语", result="pass", score=10, max_score=10),
-            ItemResult(code="V-03", title="无声电话处理", result="fail", score=5, max_score=10),
             ItemResult(
-                code="C-01", title="在线客服首次响应 ≤ 45 秒", result="fail", score=4, max_score=10
+                code="V-02",
+                title="标准问候语",
+                basis="《淘宝客服培训方案》6.3 开头语及问候语应答规范 第2项",
+                result="pass",
+                score=10,
+                max_score=10,
             ),
-            ItemResult(code="C-02", title="服务忌语", result="pass", score=10, max_score=10),
+            ItemResult(
+                code="V-03",
+                title="无声电话处理",
+                basis="《淘宝客服培训方案》6.3 开头语及问候语应答规范 第4项",
+                result="fail",
+                score=5,
+                max_score=10,
+            ),
+            ItemResult(
+                code="C-01",
+                title="在线客服首次响应 ≤ 45 秒",
+                basis="《天猫客服质检体系》二、非关键差错 第2条",
+                result="fail",
+                score=4,
+                max_score=10,
+            ),
+            ItemResult(
+                code="C-02",
+                title="服务忌语",
+                basis="《淘宝客服培训方案》6.9 服务忌语",
+                result="pass",
+                score=10,
+                max_score=10,
+            ),
         ],
         total_score=70,
         answer_rates=[

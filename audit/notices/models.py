@@ -11,9 +11,28 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from checklists.schema import CITE_HINT, SEED_FILE_RE
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _printable_citation(value: str) -> str:
+    # a notice is a legal document: it cites regulations by name, never our seed files
+    if SEED_FILE_RE.search(value):
+        raise ValueError(f"cite the regulation or standard by name and article ({CITE_HINT})")
+    return value
+
+
+Cited = Annotated[Text, AfterValidator(_printable_citation)]
 
 
 class NoticeType(StrEnum):
@@ -73,11 +92,11 @@ class NoticeMeta(_Model):
 
 
 class Finding(_Model):
-    item: Text  # checklist item / what was checked
+    item: Cited  # what was checked, in words (the checklist item's text, not its code)
     severity: Text  # veto | critical | non_critical | free text
     evidence_refs: list[Text] = Field(default_factory=list)
     measured: Text  # measured values, e.g. "接通用时 38 秒(振铃 6 次)"
-    rule: Text  # seed article / standard the finding breaks
+    rule: Cited  # legal basis: regulation/standard name and article (checklist ``source.cite``)
     rectification: Text  # what the operator must do
 
 
@@ -111,8 +130,9 @@ class SelfInspectionContent(_Model):
 
 
 class ItemResult(_Model):
-    code: Text
-    title: Text
+    code: Text  # the checklist item id: kept for reference, never printed
+    title: Cited
+    basis: Annotated[str, AfterValidator(_printable_citation)] = ""  # legal basis (source.cite)
     result: Text  # pass | fail | na | free text
     score: float | None = None
     max_score: float | None = None

@@ -121,15 +121,16 @@ def _self_inspection(meta: NoticeMeta, c: SelfInspectionContent, st: Styles) -> 
 def _findings_report(meta: NoticeMeta, c: FindingsReportContent, st: Styles) -> list[Any]:
     rows = [
         [
-            x.code,
+            str(i),  # a sequence number: item codes are ours, not the reader's
             x.title,
+            x.basis or "—",
             RESULT_LABELS.get(x.result, x.result),
             "—"
             if x.score is None
             else f"{x.score:g}" + ("" if x.max_score is None else f" / {x.max_score:g}"),
             x.note or "—",
         ]
-        for x in c.items
+        for i, x in enumerate(c.items, 1)
     ]
     story: list[Any] = [
         _p(
@@ -138,7 +139,9 @@ def _findings_report(meta: NoticeMeta, c: FindingsReportContent, st: Styles) -> 
             st.body,
         ),
         _p("一、逐项检查结果", st.heading),
-        data_table(["编号", "检查项目", "结论", "得分", "说明"], rows, [8, 30, 8, 10, 30], st),
+        data_table(
+            ["序号", "检查项目", "依据", "结论", "得分", "说明"], rows, [5, 24, 26, 7, 8, 20], st
+        ),
         _p("二、统计图表", st.heading),
     ]
     if c.answer_rates:

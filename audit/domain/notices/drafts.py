@@ -17,7 +17,9 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.notices.services import create_draft
 from audit.errors import DomainError, NotFound
+from audit.notices import measured
 from audit.notices.models import NoticeType
+from checklists.citations import cite_for
 
 
 def _json(value: Any) -> Any:
@@ -26,19 +28,17 @@ def _json(value: Any) -> Any:
 
 
 def _rule_text(source: Any) -> str:
-    """A checklist item's source (seed file + section) as printed in the notice."""
-    source = _json(source)
-    if isinstance(source, dict):
-        parts = [str(source.get(k)) for k in ("seed", "section") if source.get(k)]
-        return " ".join(parts)
-    return str(source or "")
+    """A checklist item's legal basis as printed: its human citation (``source.cite``).
+
+    Never the seed file or section (those are ours); when no citation is known the rule stays
+    blank, so the draft lists it as missing and the editor writes it.
+    """
+    return cite_for(_json(source)) or ""
 
 
 def _measured(note: str, measures: Any) -> str:
     parts = [note.strip()] if note and note.strip() else []
-    if isinstance(measures, dict):
-        parts += [f"{k}={v}" for k, v in measures.items() if not isinstance(v, dict | list)]
-    return ";".join(parts)
+    return ";".join(parts + measured.describe(measures))
 
 
 async def create_rectification_draft(
@@ -78,7 +78,7 @@ async def create_rectification_draft(
         "inspected_on": f"{when.year}年{when.month}月{when.day}日" if when else "",
         "findings": [
             {
-                "item": f"{f['item_id']} {f['text_zh']}",
+                "item": f["text_zh"],  # words, not the item code
                 "severity": f["severity"],
                 "evidence_refs": [f"EV-{e}" for e in (_json(f["evidence_ids"]) or [])],
                 "measured": _measured(f["note"], measures.get(f["item_id"])) or "见证据材料",
@@ -222,6 +222,7 @@ async def create_findings_report_draft(inspection_id: int, actor: Actor) -> dict
                 {
                     "code": item["id"],
                     "title": item["text"]["zh"],
+                    "basis": _rule_text(item.get("source")),
                     "result": result,
                     "score": score,
                     "max_score": full,

@@ -9,44 +9,13 @@ from typing import Any
 from audit.domain.complaints.tables import Complaint, ComplaintKey
 from audit.domain.notices import issuing, services
 from audit.notices.models import NoticeType
-from tests.integration.plans.world import World, active_plan, build_world, unique_png
-
-
-async def _submitted_inspection(client: Any, world: World) -> int:
-    plan = await active_plan(client, world, method="covert")
-    h = world.cast.headers("inspector2")
-    r = await client.post(
-        f"/plans/{plan['id']}/inspections",
-        json={"venue_id": world.venues["hall_hz"]["id"]},
-        headers=h,
-    )
-    inspection = r.json()
-    iid = inspection["id"]
-    version = (
-        await client.get(f"/checklists/versions/{inspection['checklist_version_id']}", headers=h)
-    ).json()
-    failing = {"environment.tariffs_posted", "handling.waiting_time"}
-    for s in version["content"]["sections"]:
-        for item in s["items"]:
-            note = "等候47分钟" if item["id"] == "handling.waiting_time" else ""
-            await client.put(
-                f"/inspections/{iid}/items/{item['id']}",
-                json={"result": "fail" if item["id"] in failing else "pass", "note": note},
-                headers=h,
-            )
-    await client.post(
-        f"/inspections/{iid}/items/environment.tariffs_posted/evidence",
-        files={"file": ("board.png", unique_png("notice"))},
-        data={"kind": "photo"},
-        headers=h,
-    )
-    assert (await client.post(f"/inspections/{iid}/submit", headers=h)).status_code == 200
-    return int(iid)
+from tests.integration.notices.notice_helpers import submitted_inspection
+from tests.integration.plans.world import build_world
 
 
 async def test_rectification_draft_from_inspection(client: Any, cast: Any) -> None:
     world = await build_world(cast)
-    iid = await _submitted_inspection(client, world)
+    iid = await submitted_inspection(client, world)
     r = await client.post(
         f"/notices/from-inspection/{iid}", json={}, headers=cast.headers("inspector2")
     )
@@ -58,7 +27,7 @@ async def test_rectification_draft_from_inspection(client: Any, cast: Any) -> No
     assert any("公布资费标准" in i for i in items)
     assert any("等候47分钟" in f["measured"] for f in draft["content"]["findings"])
     assert all(
-        f["rule"].startswith("004_82a5fe0d984026c6.txt") for f in draft["content"]["findings"]
+        f["rule"].startswith("《电信服务质量监督抽查规定》") for f in draft["content"]["findings"]
     )
     assert (
         draft["content"]["findings"][0]["evidence_refs"]
@@ -93,7 +62,7 @@ async def test_findings_report_draft_from_inspection(client: Any, cast: Any) -> 
     from audit.domain.notices.drafts import create_findings_report_draft
 
     world = await build_world(cast)
-    iid = await _submitted_inspection(client, world)
+    iid = await submitted_inspection(client, world)
     sup = cast.actor("supervisor")
     draft = await create_findings_report_draft(iid, sup)
     c = draft["content"]

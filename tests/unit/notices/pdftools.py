@@ -16,8 +16,11 @@ def _poppler(tool: str, pdf: bytes, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def pdftotext(pdf: bytes, first: int | None = None, last: int | None = None) -> str:
-    args = ["-enc", "UTF-8"]
+def pdftotext(
+    pdf: bytes, first: int | None = None, last: int | None = None, *, raw: bool = False
+) -> str:
+    """The PDF's text; ``raw`` keeps content-stream order (a table cell's lines stay together)."""
+    args = ["-enc", "UTF-8"] + (["-raw"] if raw else [])
     if first is not None:
         args += ["-f", str(first)]
     if last is not None:
