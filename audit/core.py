@@ -117,6 +117,9 @@ def build_app(settings: Settings | None = None) -> Litestar:
         ),
         request_max_body_size=settings.max_upload_bytes,
         template_config=TEMPLATES,
+        # Logging is ours (audit/logging.py): Litestar's default config would add an
+        # unredacted handler to the root logger.
+        logging_config=None,
         debug=False,
     )
     app.state.settings = settings

@@ -7,34 +7,74 @@ import re
 import sys
 import time
 import uuid
+from typing import Any
 
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from audit.context import request_id_var
+from audit.redaction import Redactor, settings_secrets
 from audit.settings import Settings
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
 def configure_logging(settings: Settings) -> None:
+    """structlog for our lines, the standard library's records (warnings and up) through the
+    same chain: tracebacks as plain text (never local variables), then the redactor, then the
+    console or JSON renderer."""
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
-    renderer = (
+    renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if settings.log_json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
+    redact = Redactor(settings_secrets(settings), cookie_names=[settings.session_cookie])
+    # format_exc_info renders exc_info with the traceback module: no locals, and the text is
+    # then redacted like every other value (exception messages can carry DSNs and tokens).
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
-        ],
+        processors=[*shared, structlog.processors.format_exc_info, redact, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_audit", False)]:
+        root.removeHandler(old)
+    handler = _StderrHandler()
+    handler._audit = True  # type: ignore[attr-defined]
+    handler.setLevel(max(level, logging.WARNING))  # libraries' info lines stay out
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact,
+                renderer,
+            ],
+        )
+    )
+    root.addHandler(handler)
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:

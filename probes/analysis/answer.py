@@ -34,6 +34,9 @@ _STATUS = {
     "canceled": "canceled",
     "cancelled": "canceled",
 }
+# Every CallStatus (or event name) a status callback may carry: anything else is refused at
+# the edge, since the answer analysis cannot judge a run that holds it.
+CALL_STATUSES = frozenset(_STATUS)
 _UNANSWERED: dict[str, Outcome] = {
     "busy": "busy",
     "no-answer": "no_answer",

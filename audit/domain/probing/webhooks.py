@@ -9,6 +9,7 @@ create-call response still finds its run.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,9 +22,12 @@ from audit.domain.probing.callbacks import receive_callback
 from audit.domain.probing.telephony import TelephonyNotConfigured, current_account
 from audit.errors import DomainError, Forbidden
 from audit.settings import get_settings
+from probes.analysis.answer import CALL_STATUSES
 
 log = structlog.get_logger("audit.probing.webhooks")
 MAX_CALLBACK_BYTES = 64 * 1024
+_EVENT_NAME = re.compile(r"^[a-z][a-z_-]{0,39}$")
+_SID = re.compile(r"^[A-Za-z0-9]{0,64}$")
 
 
 def public_url(request: Request[Any, Any, Any]) -> str:
@@ -32,6 +36,23 @@ def public_url(request: Request[Any, Any, Any]) -> str:
     query = request.scope.get("query_string", b"").decode("latin-1")
     base = get_settings().public_base_url.rstrip("/")
     return base + raw.decode("latin-1") + (f"?{query}" if query else "")
+
+
+def check_params(kind: str, params: dict[str, str]) -> None:
+    """Refuse (400, nothing stored) a signed callback the run could not use: an unknown or
+    oversized status, an unreadable event name or CallSid, a NUL anywhere. Stored, one such
+    event would make every later callback of the run fail its analysis."""
+    if any("\x00" in k or "\x00" in v for k, v in params.items()):
+        raise DomainError("callback parameters must not contain NUL characters", field="body")
+    if kind == "status":
+        status = params.get("CallStatus", "")
+        if status not in CALL_STATUSES:
+            known = ", ".join(sorted(CALL_STATUSES))
+            raise DomainError(f"unknown CallStatus {status[:40]!r} (known: {known})", "CallStatus")
+    elif not _EVENT_NAME.match(params.get("TranscriptionEvent", "")):
+        raise DomainError("TranscriptionEvent is not an event name", field="TranscriptionEvent")
+    if not _SID.match(params.get("CallSid", "")):
+        raise DomainError("CallSid must be at most 64 letters and digits", field="CallSid")
 
 
 def _forbidden(request: Request[Any, Any, Any], why: str) -> Forbidden:
@@ -58,6 +79,11 @@ async def _handle(request: Request[Any, Any, Any], kind: str) -> None:
     if not raw_run.isdigit() or not 0 < int(raw_run) <= 2_147_483_647:
         raise DomainError("the callback URL names no probe run", field="run")
     run_id = int(raw_run)
+    try:
+        check_params(kind, params)
+    except DomainError as exc:
+        log.warning("twilio webhook refused", reason=exc.message, run=run_id, field=exc.field)
+        raise
     await receive_callback(run_id, kind, params)
 
 
