@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 
 from probes.analysis.chat import analyse_chat
+from probes.channels.web_chat.browser import ChatBrowser, run_web_chat
 from probes.chat.profile import demo_profile, load_script
-from probes.chat.web import ChatBrowser, run_web_chat
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -365,3 +365,38 @@ def check_rule(rule: str, measure_types: Mapping[str, str], params: Mapping[str,
         elif test.op in ("<", "<=", ">", ">=") and mtype != "number":
             problems.append(f"{test.measure}: {test.op} needs a number measure")
     return problems
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An item's verdict from measures. ``result`` None: the measures cannot judge the item,
+    it has no N/A, and the caller assumed nothing (``unjudged``)."""
+
+    result: str | None  # pass | fail | na | None
+    reason: str
+
+
+def judge(
+    rule: str,
+    measures: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    na_allowed: bool,
+    unjudged: str | None = None,
+) -> Judgement:
+    """The one way an item is judged from measures (manual API and every probe channel):
+    the rule true ⇒ pass, false ⇒ fail; cannot judge ⇒ na where allowed, else ``unjudged``
+    (a channel whose run is over says "fail"; None leaves the item to the inspector).
+    Raises :class:`RuleError` for a measure of the wrong kind."""
+    params = params or {}
+    ok = evaluate_rule(rule, measures, params)
+    names = sorted({c.measure for c in walk_comparisons(parse_rule(rule))})
+    shown = ", ".join(f"{n}={lookup_measure(measures, n)!r}" for n in names)
+    used = {k: v for k, v in params.items() if f"params.{k}" in rule}
+    limits = f" with {used}" if used else ""
+    if ok is None:
+        result = "na" if na_allowed else unjudged
+        return Judgement(result, f"cannot judge: {shown} (rule {rule}{limits})")
+    return Judgement(
+        "pass" if ok else "fail", f"{shown} {'satisfies' if ok else 'breaks'} {rule}{limits}"
+    )

@@ -8,12 +8,13 @@ apologies, courtesy words, taboo phrases) extend the analyser's phrase lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from checklists.loader import CHECKLIST_DIR, ChecklistError, checklist_files, validate_file
-from checklists.rules import RuleError, evaluate_rule, parse_rule, walk_comparisons
+from checklists.rules import RuleError, judge
 from checklists.schema import Checklist
 from probes.analysis.chat import ChatAnalysis, analyse_chat
 from probes.analysis.chat_phrases import ChatRules
@@ -62,7 +63,9 @@ def rules_for(cl: Checklist, base: ChatRules | None = None) -> ChatRules:
     )
 
 
-def _params(params: dict[str, Any], sessions_per_day: int | None, taobao: bool) -> dict[str, Any]:
+def rule_params(
+    params: Mapping[str, Any], sessions_per_day: int | None, taobao: bool
+) -> dict[str, Any]:
     """Pick the first-response limit that applies (seed 000 §二.2; seed 001 第三篇 §1.2)."""
     out = dict(params)
     if taobao and "taobao_first_response_max_s" in out:
@@ -77,22 +80,12 @@ def _params(params: dict[str, Any], sessions_per_day: int | None, taobao: bool) 
     return out
 
 
-def _for_rules(measures: dict[str, Any]) -> dict[str, Any]:
+def rule_measures(measures: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(measures)
     # The agent spoke but no customer message ever waited for a reply: no reply was late.
     if out.get("max_reply_seconds") is None and out.get("first_response_seconds") is not None:
         out["max_reply_seconds"] = 0.0
     return out
-
-
-def _reason(rule: str, measures: dict[str, Any], params: dict[str, Any], ok: bool | None) -> str:
-    names = sorted({c.measure for c in walk_comparisons(parse_rule(rule))})
-    shown = ", ".join(f"{n}={measures.get(n)!r}" for n in names)
-    used = {k: v for k, v in params.items() if f"params.{k}" in rule}
-    limits = f" with {used}" if used else ""
-    if ok is None:
-        return f"cannot judge: {shown} (rule {rule}{limits})"
-    return f"{shown} {'satisfies' if ok else 'breaks'} {rule}{limits}"
 
 
 def judge_items(
@@ -103,22 +96,25 @@ def judge_items(
     taobao: bool = False,
 ) -> list[dict[str, Any]]:
     """One ``{"id", "result", "reason"}`` per item that has a measure binding."""
-    values = _for_rules(measures)
+    values = rule_measures(measures)
     items: list[dict[str, Any]] = []
     for item in cl.items():
         b = item.measure
         if b is None:
             continue
-        params = _params(dict(b.params), sessions_per_day, taobao)
+        params = rule_params(b.params, sessions_per_day, taobao)
         try:
-            ok = evaluate_rule(b.rule, values, params)
+            # a chat that is over is all there will be: what cannot be judged fails
+            j = judge(b.rule, values, params, na_allowed=item.na_allowed, unjudged="fail")
         except RuleError as exc:
             raise ValueError(f"checklist {cl.id} item {item.id}: {exc}") from exc
-        result = {True: "pass", False: "fail", None: "na" if item.na_allowed else "fail"}[ok]
-        items.append(
-            {"id": item.id, "result": result, "reason": _reason(b.rule, values, params, ok)}
-        )
+        items.append({"id": item.id, "result": j.result, "reason": j.reason})
     return items
+
+
+def analysis_for(transcript: Transcript, checklist: Checklist) -> ChatAnalysis:
+    """The chat analysed with the checklist's thresholds and phrase lists."""
+    return analyse_chat(transcript, rules_for(checklist))
 
 
 def score_chat(
@@ -129,7 +125,7 @@ def score_chat(
     taobao: bool = False,
 ) -> tuple[dict[str, Any], ChatAnalysis]:
     """The ``score-chat`` output and the full analysis behind it."""
-    analysis = analyse_chat(transcript, rules_for(checklist))
+    analysis = analysis_for(transcript, checklist)
     measures = analysis.measures()
     items = judge_items(checklist, measures, sessions_per_day=sessions_per_day, taobao=taobao)
     verdict = "fail" if any(i["result"] == "fail" for i in items) else "pass"

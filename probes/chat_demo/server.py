@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from probes.chat.signing import signed_headers
+from probes.channels.chat_api.signing import signed_headers
 from probes.chat_demo.agent import AgentScript, scenario_from_query
 
 

@@ -1,5 +1,5 @@
 """Chat probe runs: start one against a web_chat / chat_api venue (``execute_chat_run`` drives
-probes.chat.web or probes.chat.api, keeps screenshots as evidence, scores the transcript and
+probes.channels.web_chat.browser or probes.channels.chat_api.client, keeps screenshots as evidence, scores the transcript and
 hands results to the inspection's items), take in signed webhooks. Scoring a posted transcript
 is chat_transcripts.py.
 
@@ -29,7 +29,15 @@ from audit.errors import DomainError, Forbidden, NotFound
 from audit.settings import get_settings
 from checklists.schema import Checklist
 from probes.analysis.chat_scoring import DEFAULT_CHECKLIST_ID, find_checklist, score_chat
-from probes.chat.api import ChatApiProfile, load_api_profile, run_api_chat
+from probes.channels.chat_api.client import ChatApiProfile, load_api_profile, run_api_chat
+from probes.channels.chat_api.signing import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureError,
+    verify,
+)
+from probes.channels.chat_api.webhook import AgentMessage, WebhookInbox, parse_webhook_body
+from probes.channels.web_chat.browser import run_web_chat
 from probes.chat.profile import (
     CustomerScript,
     ProfileError,
@@ -39,9 +47,6 @@ from probes.chat.profile import (
     shipped_scripts,
 )
 from probes.chat.result import ChatProbeResult
-from probes.chat.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
-from probes.chat.web import run_web_chat
-from probes.chat.webhook import AgentMessage, WebhookInbox, parse_webhook_body
 
 log = structlog.get_logger("audit.probing.chat")
 PROBE_ACTOR = Actor(id=None, name="chat-probe", role="system")

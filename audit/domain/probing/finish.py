@@ -22,19 +22,21 @@ from audit.domain.auditlog.services import record
 from audit.domain.probing.access import load_run
 from audit.domain.probing.tables import ProbeRun
 from audit.domain.probing.telephony import current_account
-from audit.domain.probing.voice_measures import (
-    answer,
-    item_measures,
-    run_measures,
-    terminal_event,
-    transcript,
-)
 from audit.errors import DomainError
 from audit.settings import get_settings
 from checklists.schema import Checklist
 from probes.analysis.audio import AudioError
 from probes.analysis.silent_call import analyze_recording
-from probes.voice import ProbeCallError, VoiceChannel
+from probes.channels.base import Binding
+from probes.channels.voice.events import (
+    answer,
+    events_from_call_resource,
+    terminal_event,
+)
+from probes.channels.voice.measures import measures_for, observe, run_measures
+from probes.channels.voice.twilio import ProbeCallError, VoiceChannel
+
+__all__ = ["events_from_call_resource", "finish_voice_run", "refresh_measures"]
 
 log = structlog.get_logger("audit.probing")
 PROBE_ACTOR = Actor(id=None, name="probe", role="system")
@@ -123,7 +125,7 @@ async def finish_voice_run(run_id: int) -> None:
                 failure = f"recording cannot be analysed: {exc}"
             else:
                 observations["silent_call"] = {**result.to_json(), "duration_s": result.duration_s}
-    observations["transcript"] = transcript(events)
+    observations = observe(events, observations, run["params"])
     measures = run_measures(events, observations, run["params"])
     done = terminal_event(events)
     status = "analysis_failed" if failure else "completed"
@@ -151,11 +153,7 @@ async def refresh_measures(run_id: int) -> None:
     """A late event (transcript, out-of-order status) after the end: recompute, re-hand."""
     run = await load_run(run_id)
     events = await _events(run_id)
-    observations = dict(run["observations"] or {})
-    observations["transcript"] = transcript(events)
-    observations["answer"] = answer(
-        events, float(run["params"].get("ring_seconds", 5.0))
-    ).measures()
+    observations = observe(events, dict(run["observations"] or {}), run["params"])
     measures = run_measures(events, observations, run["params"])
     if _plain(measures) == _plain(run["measures"]) and _plain(observations) == _plain(
         run["observations"]
@@ -186,13 +184,12 @@ async def hand_to_items(run_id: int) -> None:
     checklist = _checklists.get(version_id)
     if checklist is None:  # versions are immutable once pinned: parse each once
         checklist = _checklists[version_id] = await pinned_checklist(version_id)
-    events = await _events(run_id)
     before = {r["item_id"]: r for r in run["item_results"] or []}
     results: list[dict[str, Any]] = []
     for item in checklist.items():
-        measures = item_measures(
-            item, checklist, events, run["observations"] or {}, run["params"], run["measures"]
-        )
+        if item.measure is None:
+            continue
+        measures = measures_for(run["observations"] or {}, Binding.of(item.measure, checklist))
         if measures is None:
             continue
         digest = hashlib.sha256(
@@ -217,27 +214,3 @@ async def hand_to_items(run_id: int) -> None:
             # e.g. nothing to judge (busy line, no transcript) on an item without N/A.
             results.append({"item_id": item.id, "error": exc.message, "digest": digest})
     await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run_id)
-
-
-def events_from_call_resource(call_sid: str, call: dict[str, Any]) -> list[dict[str, str]]:
-    """Status callbacks reconstructed from a fetched call resource (when webhooks were lost)."""
-    from email.utils import format_datetime
-
-    status = str(call.get("status") or "")
-    out: list[dict[str, str]] = []
-    start, end = call.get("start_time"), call.get("end_time")
-    duration = str(call.get("duration") or "0")
-    if start is not None and status in ("in-progress", "completed"):
-        out.append(
-            {"CallSid": call_sid, "CallStatus": "in-progress", "Timestamp": format_datetime(start)}
-        )
-    if status in ("completed", "busy", "no-answer", "failed", "canceled") and end is not None:
-        out.append(
-            {
-                "CallSid": call_sid,
-                "CallStatus": status,
-                "Timestamp": format_datetime(end),
-                "CallDuration": duration,
-            }
-        )
-    return out

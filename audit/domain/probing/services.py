@@ -30,10 +30,10 @@ from audit.domain.probing.telephony import (
     caller_ids,
     current_account,
 )
-from audit.domain.probing.voice_measures import call_state
 from audit.errors import Conflict, DomainError, NotFound
 from audit.settings import get_settings
-from probes.voice import ProbeCallError, ProbeCallRequest, VoiceChannel
+from probes.channels.voice.events import call_state
+from probes.channels.voice.twilio import ProbeCallError, ProbeCallRequest, VoiceChannel
 
 log = structlog.get_logger("audit.probing")
 PROBE_ACTOR = finish.PROBE_ACTOR

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import structlog
 
 from audit.settings import Settings, get_settings
+from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import (
     RunningSimulator,
     SimulatorConfig,
@@ -23,7 +24,6 @@ from probes.twilio_sim import (
     load_demo_scenarios,
     load_scenarios,
 )
-from probes.voice import TwilioAccount
 
 log = structlog.get_logger("audit.probing")
 

@@ -15,9 +15,9 @@ import pytest
 from checklists.loader import checklist_from_data
 from checklists.schema import Checklist
 from probes.analysis.chat_scoring import find_checklist
+from probes.channels.web_chat.browser import run_web_chat
 from probes.chat.profile import CustomerScript, TargetProfile, demo_profile, load_script
 from probes.chat.result import ChatProbeResult
-from probes.chat.web import run_web_chat
 from probes.chat_demo import DemoChatSite
 
 

@@ -9,8 +9,8 @@ import signal
 
 import pytest
 
+from probes.channels.web_chat.browser import run_web_chat
 from probes.chat.profile import load_script
-from probes.chat.web import run_web_chat
 from tests.e2e.chat.conftest import chromium_descendants, profile_for
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from audit.domain.operators.schemas import VenueIn
 from audit.domain.operators.services import create_venue
 from audit.domain.probing import chat
 from audit.domain.probing.chat_controllers import CHAT_ROUTES
-from probes.chat.signing import signed_headers
+from probes.channels.chat_api.signing import signed_headers
 from probes.chat_demo import DemoChatSite
 from tests.probes.chat.conftest import QUESTION, SHORT_HELLO, raw
 

@@ -203,8 +203,8 @@ async def live_app(served_app: str, cast: Any) -> AsyncIterator[LiveApp]:
     import httpx
 
     from audit.domain.probing.telephony import use_account
+    from probes.channels.voice.twilio import TwilioAccount
     from probes.twilio_sim import SimulatorConfig, load_demo_scenarios, start_simulator
-    from probes.voice import TwilioAccount
 
     config = SimulatorConfig(
         account_sid=SIM_ACCOUNT,

@@ -26,9 +26,9 @@ from probing_support import (
     sim_config,
 )
 
+from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import load_demo_scenarios, parse_scenarios
 from probes.twilio_sim import start_simulator as _start_simulator
-from probes.voice import TwilioAccount
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-from audit.domain.probing.voice_measures import call_state, forbidden_heard, run_measures
+from probes.channels.voice.measures import call_state, forbidden_heard, run_measures
 
 T0 = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from probes.analysis.chat import analyse_chat
-from probes.chat.api import load_api_profile, run_api_chat
+from probes.channels.chat_api.client import load_api_profile, run_api_chat
 from probes.chat.profile import load_script
 from probes.chat_demo import DemoChatSite
 

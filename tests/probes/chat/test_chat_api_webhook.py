@@ -7,10 +7,10 @@ import time
 
 import httpx
 
-from probes.chat.api import load_api_profile, run_api_chat
+from probes.channels.chat_api.client import load_api_profile, run_api_chat
+from probes.channels.chat_api.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
+from probes.channels.chat_api.webhook import WebhookInbox, WebhookReceiver
 from probes.chat.profile import load_script
-from probes.chat.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signed_headers
-from probes.chat.webhook import WebhookInbox, WebhookReceiver
 from probes.chat_demo import DemoChatSite
 
 SECRET = "test-secret"

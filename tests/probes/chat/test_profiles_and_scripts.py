@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import probes.chat
-from probes.chat.api import load_api_profile
+from probes.channels.chat_api.client import load_api_profile
 from probes.chat.profile import ProfileError, load_profile, load_script
 
 SCRIPTS = Path(probes.chat.__file__).parent / "scripts"

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl
 import pytest
 from twilio_support import ACCOUNT_SID, AUTH_TOKEN, Dialer, Received, Sink, make_config
 
+from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import RunningSimulator, start_simulator
-from probes.voice import TwilioAccount
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from twilio_support import Dialer
 
 from probes.analysis.answer import StatusEvent, analyze_answer
-from probes.voice import VoiceChannel
+from probes.channels.voice.twilio import VoiceChannel
 
 CASES = [
     # number, final status, callbacks expected, outcome, answer seconds, rings

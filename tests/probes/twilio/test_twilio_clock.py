@@ -9,8 +9,8 @@ from email.utils import parsedate_to_datetime
 
 from twilio_support import ACCOUNT_SID, AUTH_TOKEN, Sink, make_config
 
+from probes.channels.voice.twilio import ProbeCallRequest, TwilioAccount, VoiceChannel
 from probes.twilio_sim import start_simulator
-from probes.voice import ProbeCallRequest, TwilioAccount, VoiceChannel
 
 
 async def test_callbacks_follow_the_simulated_clock(sink: Sink) -> None:

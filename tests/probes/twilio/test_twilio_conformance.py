@@ -20,8 +20,13 @@ from openapi_core.testing import MockRequest, MockResponse
 from twilio_support import ACCOUNT_SID, AUTH_TOKEN, Dialer
 
 from probes.analysis.audio import read_wav
+from probes.channels.voice.twilio import (
+    ProbeCallError,
+    ProbeCallRequest,
+    TwilioAccount,
+    VoiceChannel,
+)
 from probes.twilio_sim.engine import Exchange
-from probes.voice import ProbeCallError, ProbeCallRequest, TwilioAccount, VoiceChannel
 from tests.datasets import DATASETS
 
 SPEC_PATH = DATASETS / "twilio_api_v2010.json"

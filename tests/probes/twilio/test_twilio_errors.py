@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from twilio_support import ACCOUNT_SID, AUTH_TOKEN, FROM, Dialer
 
+from probes.channels.voice.twilio import (
+    ProbeCallError,
+    ProbeCallRequest,
+    TwilioAccount,
+    VoiceChannel,
+)
 from probes.twilio_sim import RunningSimulator
-from probes.voice import ProbeCallError, ProbeCallRequest, TwilioAccount, VoiceChannel
 
 
 def _req(to: str, from_: str = FROM) -> ProbeCallRequest:

@@ -10,7 +10,7 @@ from twilio_support import ACCOUNT_SID, AUTH_TOKEN, Dialer
 
 from probes.analysis.audio import read_wav
 from probes.analysis.silent_call import analyze_recording
-from probes.voice import VoiceChannel
+from probes.channels.voice.twilio import VoiceChannel
 
 
 def _dbfs(x: np.ndarray) -> float:

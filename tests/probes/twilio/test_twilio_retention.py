@@ -8,8 +8,13 @@ import asyncio
 import pytest
 from twilio_support import ACCOUNT_SID, AUTH_TOKEN, FROM, Sink, make_config
 
+from probes.channels.voice.twilio import (
+    ProbeCallError,
+    ProbeCallRequest,
+    TwilioAccount,
+    VoiceChannel,
+)
 from probes.twilio_sim import start_simulator
-from probes.voice import ProbeCallError, ProbeCallRequest, TwilioAccount, VoiceChannel
 
 
 async def test_oldest_recording_expires(sink: Sink) -> None:

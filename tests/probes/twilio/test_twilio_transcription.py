@@ -8,8 +8,8 @@ from datetime import datetime
 
 from twilio_support import Dialer
 
+from probes.channels.voice.twilio import probe_twiml
 from probes.twilio_sim import load_demo_scenarios
-from probes.voice import probe_twiml
 
 
 def test_probe_twiml_is_silent_and_transcribes_the_callee() -> None:

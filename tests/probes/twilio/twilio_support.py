@@ -8,13 +8,13 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from probes.channels.voice.twilio import PlacedCall, ProbeCallRequest, TwilioAccount, VoiceChannel
 from probes.twilio_sim import (
     RunningSimulator,
     SimulatorConfig,
     load_demo_scenarios,
 )
 from probes.twilio_sim.resources import SimCall
-from probes.voice import PlacedCall, ProbeCallRequest, TwilioAccount, VoiceChannel
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "f" * 8 + "0123456789abcdef" + "e" * 8

@@ -39,7 +39,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-_OBSERVER_JS = resources.files("probes.chat").joinpath("observer.js").read_text("utf-8")
+_OBSERVER_JS = (
+    resources.files("probes.channels.web_chat").joinpath("observer.js").read_text("utf-8")
+)
 
 
 def _utc(ms: float) -> datetime:

@@ -10,8 +10,6 @@ The recording is dual-channel (1 = our silent line, 2 = the operator's agent).
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -19,80 +17,34 @@ from typing import Any
 
 import httpx
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.http.response import Response
 from twilio.rest import Client
 from twilio.twiml.voice_response import Start, VoiceResponse
 
-TWILIO_API = "https://api.twilio.com"
+from probes.channels.twilio_shared import (
+    PERMANENT_CODES,
+    TRANSIENT_CODES,
+    AsyncHttpClient,
+    ProbeCallError,
+    TwilioAccount,
+    classify,
+    media_error,
+    sdk_client,
+)
+
+__all__ = [
+    "PERMANENT_CODES",
+    "TRANSIENT_CODES",
+    "PlacedCall",
+    "ProbeCallError",
+    "ProbeCallRequest",
+    "TwilioAccount",
+    "VoiceChannel",
+    "classify",
+    "probe_twiml",
+]
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 MAX_RECORDING_BYTES = 64 * 1024 * 1024
 _SID = {"CA": re.compile(r"^CA[0-9a-fA-F]{32}$"), "RE": re.compile(r"^RE[0-9a-fA-F]{32}$")}
-
-# Twilio error codes that no retry can fix (seed: the issue's "permanent ones stop retries").
-PERMANENT_CODES = {
-    20003: "authentication failed (account SID / auth token)",
-    20404: "resource not found",
-    21201: "no 'To' number",
-    21205: "no TwiML or URL",
-    21211: "invalid 'To' phone number",
-    21212: "invalid 'From' phone number",
-    21213: "no 'From' number",
-    21214: "'To' number cannot be reached",
-    21215: "geographic permission does not allow the call",
-    21216: "number is on Twilio's block list",
-    12100: "TwiML could not be parsed",
-    20001: "unknown or invalid parameter",
-}
-TRANSIENT_CODES = {20429: "rate limited (too many requests)"}
-
-
-class ProbeCallError(Exception):
-    """A telephony request failed. ``code`` is Twilio's error code when Twilio gave one."""
-
-    def __init__(
-        self, message: str, *, code: int | None, http_status: int | None, permanent: bool
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.http_status = http_status
-        self.permanent = permanent
-
-    @property
-    def reason(self) -> str:
-        return str(self)
-
-
-def classify(exc: TwilioRestException) -> ProbeCallError:
-    """Map an SDK error to :class:`ProbeCallError` with a permanent/transient verdict."""
-    code = int(exc.code) if isinstance(exc.code, int) else None
-    status = int(exc.status)
-    if code in PERMANENT_CODES:
-        permanent = True
-    elif code in TRANSIENT_CODES or status == 429 or status >= 500:
-        permanent = False
-    else:
-        permanent = 400 <= status < 500
-    text = PERMANENT_CODES.get(code or 0) or TRANSIENT_CODES.get(code or 0) or "Twilio error"
-    return ProbeCallError(
-        f"Twilio {code or status}: {text}: {exc.msg}",
-        code=code,
-        http_status=status,
-        permanent=permanent,
-    )
-
-
-@dataclass(frozen=True)
-class TwilioAccount:
-    """Credentials and endpoint. ``api_base_url`` None means the real ``api.twilio.com``."""
-
-    account_sid: str
-    auth_token: str
-    api_base_url: str | None = None
-
-    @property
-    def base_url(self) -> str:
-        return (self.api_base_url or TWILIO_API).rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -160,7 +112,7 @@ class VoiceChannel:
         self.account = account
         self.timeout_s = timeout_s
         self.max_recording_bytes = max_recording_bytes
-        self._http: AsyncTwilioHttpClient | None = None
+        self._http: AsyncHttpClient | None = None
         self._client: Client | None = None
         self._media: httpx.AsyncClient | None = None
 
@@ -178,12 +130,7 @@ class VoiceChannel:
     def _sdk(self) -> Client:
         # Created lazily inside the running loop: aiohttp sessions belong to a loop.
         if self._client is None:
-            self._http = _AsyncHttpClient(timeout=self.timeout_s)
-            self._client = Client(
-                self.account.account_sid, self.account.auth_token, http_client=self._http
-            )
-            if self.account.api_base_url:
-                self._client.api.base_url = self.account.base_url
+            self._client, self._http = sdk_client(self.account, self.timeout_s)
         return self._client
 
     async def aclose(self) -> None:
@@ -272,7 +219,7 @@ class VoiceChannel:
             ) as response:
                 if response.status_code != 200:
                     body = (await response.aread())[:2000]
-                    raise _media_error(response.status_code, body)
+                    raise media_error(response.status_code, body)
                 chunks: list[bytes] = []
                 size = 0
                 async for chunk in response.aiter_bytes():
@@ -296,46 +243,6 @@ class VoiceChannel:
             ) from exc
 
 
-class _AsyncHttpClient(AsyncTwilioHttpClient):
-    """The SDK's async client, sending basic auth as a header.
-
-    twilio 9.13 passes ``aiohttp.BasicAuth``, deprecated since aiohttp 3.14 (a warning on
-    every request, an error under our test settings); the request is otherwise the same.
-    """
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
-        headers: dict[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> Response:
-        headers = dict(headers or {})
-        if auth is not None:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            headers["Authorization"] = f"Basic {token}"
-        return await super().request(
-            method, url, params, data, headers, None, timeout, allow_redirects
-        )
-
-
 def _check_sid(prefix: str, sid: str) -> None:
     if not _SID[prefix].match(sid):
         raise ValueError(f"{sid!r} is not a {prefix} SID ({prefix} + 32 hex digits)")
-
-
-def _media_error(status: int, body: bytes) -> ProbeCallError:
-    code: int | None = None
-    message = body.decode("utf-8", "replace")
-    try:
-        doc = json.loads(body)
-        code = int(doc.get("code")) if doc.get("code") is not None else None
-        message = str(doc.get("message", message))
-    except (ValueError, TypeError, AttributeError):
-        pass
-    exc = TwilioRestException(status, "recording media", message, code)
-    return classify(exc)

@@ -2,7 +2,7 @@
 
 ``POST {base}{start_path}`` ``{"params": …, "callback_url": …}`` → ``{"session_id"}``;
 ``POST {base}{send_path}`` ``{"text", "message_id"}`` per customer message; agent messages
-come back by signed webhook (:mod:`probes.chat.webhook`) or by polling
+come back by signed webhook (:mod:`probes.channels.chat_api.webhook`) or by polling
 ``GET {base}{poll_path}?after=CURSOR`` → ``{"messages": [{"id", "from", "text"}], "next"}``.
 Agent message times are our receipt times (a polled message is late by up to one poll interval;
 webhooks are the accurate mode).
@@ -21,9 +21,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from probes.analysis.chat_transcript import Message, Transcript
+from probes.channels.chat_api.webhook import AgentMessage, WebhookInbox, WebhookReceiver
 from probes.chat.profile import CustomerScript, ProfileError, Step, describe_validation_error
 from probes.chat.result import ChatProbeResult, ProbeFailure
-from probes.chat.webhook import AgentMessage, WebhookInbox, WebhookReceiver
 
 
 class ChatApiProfile(BaseModel):

@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from probes.chat.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+from probes.channels.chat_api.signing import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureError,
+    verify,
+)
 
 
 @dataclass(frozen=True)
