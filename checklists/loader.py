@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from checklists.measures import MEASURES
 from checklists.rules import check_rule, parse_rule, walk_comparisons
 from checklists.schema import CITE_HINT, Checklist, MeasureBinding
-from checklists.yamlsrc import Located, YamlSyntaxError, load_located
+from checklists.yamlsrc import MAX_BYTES, Located, YamlSyntaxError, load_located
 
 CHECKLIST_DIR = Path(__file__).resolve().parent
 _MEASURE_TYPES = {name: kind for name, (kind, _meaning) in MEASURES.items()}
@@ -156,6 +156,8 @@ def validate_text(
 def validate_file(path: str | Path) -> tuple[Checklist | None, list[Problem]]:
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_BYTES:  # not even read
+            return None, [Problem(str(path), 1, f"larger than {MAX_BYTES} bytes")]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(str(path), 1, f"cannot read: {exc}")]

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import holidays
-import yaml
+
+from checklists.yamlsrc import MAX_BYTES, YamlSyntaxError, safe_load
 
 # festival key -> the seed's greeting first, then close variants heard in practice.
 FESTIVAL_GREETINGS: dict[str, tuple[str, ...]] = {
@@ -112,9 +113,13 @@ def load_overrides(source: str | Path | Mapping[Any, Any]) -> dict[date, str | N
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise CalendarError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+        if len(text) > MAX_BYTES:
+            raise CalendarError(f"{where}: larger than {MAX_BYTES} bytes")
         try:
-            raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as exc:
+            raw = json.loads(text) if path.suffix == ".json" else safe_load(text, where)
+        except YamlSyntaxError as exc:
+            raise CalendarError(f"not valid YAML: {exc}") from exc
+        except (ValueError, RecursionError) as exc:
             raise CalendarError(f"{where}: not valid {path.suffix or 'YAML'}: {exc}") from exc
     if raw is None:
         return {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from checklists.yamlsrc import YamlSyntaxError, safe_load_file
 
 
 class ProfileError(ValueError):
@@ -95,8 +96,10 @@ def _load(source: str | Path | dict[str, Any]) -> dict[str, Any]:
         return source
     path = Path(source)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = safe_load_file(path)
+    except YamlSyntaxError as exc:
+        raise ProfileError(str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected a mapping")

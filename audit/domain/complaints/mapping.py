@@ -19,10 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from audit.domain.complaints.taxonomy import DataFileError
+from audit.domain.complaints.taxonomy import DataFileError, load_yaml_file
 
 FIELDS = ("external_id", "operator", "region", "issue", "received_at", "channel", "summary", "text")
 CANONICAL_COLUMNS = FIELDS[:7]
@@ -107,10 +106,7 @@ def canonical_mapping(source: str = "default", with_text: bool = False) -> Mappi
 
 
 def load_mapping(path: Path) -> Mapping:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{path}: {exc}") from exc
+    data = load_yaml_file(Path(path))
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:

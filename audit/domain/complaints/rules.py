@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from audit.domain.complaints.taxonomy import DataFileError
+from audit.domain.complaints.taxonomy import DataFileError, load_yaml_file
 from audit.domain.complaints.trigger import TriggerRule
 
 HERE = Path(__file__).parent
@@ -46,13 +45,6 @@ class ChecklistMap(BaseModel):
         return self.issues.get(issue, self.unmapped)
 
 
-def _load(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{path}: {exc}") from exc
-
-
 def _fail(path: Path, exc: ValidationError) -> DataFileError:
     parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
     return DataFileError(f"{path}: " + "; ".join(parts))
@@ -60,7 +52,7 @@ def _fail(path: Path, exc: ValidationError) -> DataFileError:
 
 def load_rules(path: Path = HERE / "rules.yaml") -> RuleSet:
     try:
-        model = _Rules.model_validate(_load(path) or {})
+        model = _Rules.model_validate(load_yaml_file(path) or {})
     except ValidationError as exc:
         raise _fail(path, exc) from exc
     to_rule = lambda r: TriggerRule(r.threshold, r.window_months)  # noqa: E731
@@ -69,7 +61,7 @@ def load_rules(path: Path = HERE / "rules.yaml") -> RuleSet:
 
 def load_checklist_map(path: Path = HERE / "checklist_map.yaml") -> ChecklistMap:
     try:
-        return ChecklistMap.model_validate(_load(path))
+        return ChecklistMap.model_validate(load_yaml_file(path))
     except ValidationError as exc:
         raise _fail(path, exc) from exc
 

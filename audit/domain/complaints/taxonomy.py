@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from checklists.yamlsrc import YamlSyntaxError, safe_load_file
 
 HERE = Path(__file__).parent
 TAXONOMY_FILE = HERE / "taxonomy.yaml"
@@ -67,10 +68,13 @@ class Taxonomy:
         return list(self.categories)
 
 
-def _load_yaml(path: Path) -> object:
+def load_yaml_file(path: Path) -> object:
+    """A complaints data file (taxonomy, rules, mapping) through the one safe YAML loader."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        return safe_load_file(path)
+    except YamlSyntaxError as exc:
+        raise DataFileError(str(exc)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: {exc}") from exc
 
 
@@ -81,7 +85,7 @@ def _errors(path: Path, exc: ValidationError) -> DataFileError:
 
 def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     try:
-        model = TaxonomyModel.model_validate(_load_yaml(path))
+        model = TaxonomyModel.model_validate(load_yaml_file(path))
     except ValidationError as exc:
         raise _errors(path, exc) from exc
     return Taxonomy(model, str(path))
@@ -168,7 +172,7 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
 
 def load_classifier(path: Path = RULES_FILE, taxonomy: Taxonomy | None = None) -> Classifier:
     try:
-        model = RulesModel.model_validate(_load_yaml(path))
+        model = RulesModel.model_validate(load_yaml_file(path))
     except ValidationError as exc:
         raise _errors(path, exc) from exc
     return Classifier(model, taxonomy or default_taxonomy(), str(path))

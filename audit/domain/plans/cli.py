@@ -54,11 +54,18 @@ def import_files(paths: tuple[str, ...]) -> None:
     """Store checklist files as versions (unchanged content keeps its version)."""
     from audit.context import SYSTEM
     from audit.domain.plans.checklist_versions import import_checklist
-    from checklists.loader import load_checklist
+    from checklists.loader import ChecklistError, load_checklist
+
+    try:
+        loaded = [(path, load_checklist(path)) for path in _files(paths)]
+    except ChecklistError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
 
     async def run() -> None:
-        for path in _files(paths):
-            row, created = await import_checklist(load_checklist(path), SYSTEM, source=str(path))
+        for path, checklist in loaded:
+            row, created = await import_checklist(checklist, SYSTEM, source=str(path))
             state = "new version" if created else "unchanged"
             click.echo(f"{row['checklist_key']} v{row['version']} ({state}) {row['content_hash']}")
 
