@@ -41,7 +41,7 @@ def test_holiday_overrides_deep_json(tmp_path: Path) -> None:
 
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(CalendarError, match="not valid .json"):
+    with pytest.raises(CalendarError, match=r"not valid \.json"):
         load_overrides(path)
 
 
