@@ -24,8 +24,8 @@ from litestar import Request, post
 from litestar.params import JSONBody
 from litestar.testing import AsyncTestClient
 
+from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import twilio_signature
-from probes.voice import TwilioAccount
 
 TOKEN = "sqa_test_admin_token"
 COOKIE_VALUE = "s3ss10n-c00kie-value-0123456789"
