@@ -8,6 +8,7 @@ once when loading (engineering notes: ~94 ms → ~26 ms per document).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import threading
 from collections.abc import Coroutine, Iterator
@@ -155,14 +156,14 @@ class NoticeSigner:
         return "B-T" if self.timestamper is not None else "B-B"
 
     def stamp_style(self) -> TextStampStyle:
-        lines = ["Digitally signed by: %(signer)s", "Time: %(ts)s", f"PAdES {self.level}"]
+        # %(time)s, not pyHanko's %(ts)s: that one is the server's local zone (see ``sign``)
+        lines = ["Digitally signed by: %(signer)s", "Time: %(time)s", f"PAdES {self.level}"]
         if self.is_test:
             lines.append(TEST_MARK)
         return TextStampStyle(
             stamp_text="\n".join(lines),
             text_box_style=TextBoxStyle(font=_STAMP_FONT),
             border_width=1,
-            timestamp_format="%Y-%m-%d %H:%M:%S %Z",
         )
 
     def sign(
@@ -173,9 +174,15 @@ class NoticeSigner:
         *,
         reason: str = "Issued notice",
         location: str = "",
+        zone: dt.tzinfo | None = None,
     ) -> bytes:
-        """Sign ``pdf`` with a visible signature in ``sig_box`` on page ``sig_page`` (0-based)."""
+        """Sign ``pdf`` with a visible signature in ``sig_box`` on page ``sig_page`` (0-based).
+
+        The stamp shows the signing time in ``zone`` (the regulator's; UTC when not given),
+        like every other date on the document.
+        """
         box = tuple(round(v) for v in sig_box)
+        shown = {"time": stamp_time(dt.datetime.now(zone or dt.UTC))}
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
             md_algorithm="sha256",
@@ -199,14 +206,27 @@ class NoticeSigner:
                     IncrementalPdfFileWriter(io.BytesIO(pdf)),
                     output=out,
                     bytes_reserved=self.bytes_reserved,
+                    appearance_text_params=shown,
                 )
             )
         except SigningError as exc:
             if "larger than expected" not in str(exc):
                 raise
             out = io.BytesIO()  # the container did not fit (a large chain): let pyHanko size it
-            _run(pdf_signer.async_sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=out))
+            _run(
+                pdf_signer.async_sign_pdf(
+                    IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                    output=out,
+                    appearance_text_params=shown,
+                )
+            )
         return out.getvalue()
+
+
+def stamp_time(when: dt.datetime) -> str:
+    """``2026-12-03 02:20:00 UTC+08:00``: ASCII (the stamp font is WinAnsi Courier)."""
+    offset = when.strftime("%z")  # +0800
+    return f"{when:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:]}"
 
 
 def load_signer(

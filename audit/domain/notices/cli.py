@@ -88,6 +88,7 @@ def demo_cmd(out_dir: Path) -> None:
             rendered.sig_box,
             reason=meta.number,
             location=meta.authority,
+            zone=settings.zone,
         )
         path = out_dir / f"{ntype.value}.pdf"
         path.write_bytes(pdf)

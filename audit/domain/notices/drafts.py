@@ -18,7 +18,9 @@ from audit.context import Actor
 from audit.domain.notices.services import create_draft
 from audit.errors import DomainError, NotFound
 from audit.notices import measured
+from audit.notices.layout import cn_date
 from audit.notices.models import NoticeType
+from audit.settings import get_settings
 from checklists.citations import cite_for
 
 
@@ -34,6 +36,15 @@ def _rule_text(source: Any) -> str:
     blank, so the draft lists it as missing and the editor writes it.
     """
     return cite_for(_json(source)) or ""
+
+
+def _zone_date(when: dt.datetime | None) -> str:
+    """A stored UTC instant as the calendar date in the regulator's zone (as printed)."""
+    if when is None:
+        return ""
+    if when.tzinfo is None:  # stored instants are UTC
+        when = when.replace(tzinfo=dt.UTC)
+    return cn_date(when.astimezone(get_settings().zone).date())
 
 
 def _measured(note: str, measures: Any) -> str:
@@ -75,7 +86,7 @@ async def create_rectification_draft(
     when = insp["submitted_at"] or insp["started_at"]
     content: dict[str, Any] = {
         "inspection_ref": f"PLAN-{insp['plan_id']} / INS-{inspection_id}",
-        "inspected_on": f"{when.year}年{when.month}月{when.day}日" if when else "",
+        "inspected_on": _zone_date(when),
         "findings": [
             {
                 "item": f["text_zh"],  # words, not the item code
@@ -243,7 +254,7 @@ async def create_findings_report_draft(inspection_id: int, actor: Actor) -> dict
     when = insp["submitted_at"] or insp["started_at"]
     content: dict[str, Any] = {
         "plan_ref": f"PLAN-{insp['plan_id']}",
-        "period": f"{when.year}年{when.month}月{when.day}日" if when else "",
+        "period": _zone_date(when),
         "method": "暗访" if plan and plan.get("method") == "covert" else "明查",
         "items": items,
         "compliance": compliance,

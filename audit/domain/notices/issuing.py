@@ -70,7 +70,11 @@ def pdf_file(row: dict[str, Any], settings: Settings | None = None) -> Path:
 
 
 def _render_and_sign(
-    ntype: NoticeType, meta: NoticeMeta, content: Any, signer: sign.NoticeSigner
+    ntype: NoticeType,
+    meta: NoticeMeta,
+    content: Any,
+    signer: sign.NoticeSigner,
+    zone: dt.tzinfo | None = None,
 ) -> bytes:
     rendered = render_notice(ntype, meta, content)
     return signer.sign(
@@ -79,6 +83,7 @@ def _render_and_sign(
         rendered.sig_box,
         reason=f"{meta.number}",
         location=meta.authority,
+        zone=zone,
     )
 
 
@@ -132,7 +137,9 @@ async def issue(notice_id: int, actor: Actor, settings: Settings | None = None) 
                 replaces=old["number"] if old is not None else None,
             )
             try:
-                pdf = await asyncio.to_thread(_render_and_sign, ntype, meta, check.model, signer)
+                pdf = await asyncio.to_thread(
+                    _render_and_sign, ntype, meta, check.model, signer, settings.zone
+                )
             except TimestampRequestError as exc:  # B-T: no timestamp, no notice (rolled back)
                 raise DomainError(f"timestamp authority failed: {exc}", field="tsa_url") from exc
             rel, digest = store_pdf(pdf, settings)
