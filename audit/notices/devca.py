@@ -14,6 +14,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -25,6 +26,12 @@ TEST_MARK = "TEST — not valid for enforcement"
 ROOT_FILE = "dev-root.pem"
 P12_FILE = "dev-signer.p12"
 PASS_FILE = "dev-signer.pass"
+
+
+def is_test_certificate(cert: Any) -> bool:
+    """An asn1crypto certificate whose subject carries TEST_MARK as organisational unit."""
+    ou = cert.subject.native.get("organizational_unit_name")
+    return TEST_MARK in (ou if isinstance(ou, list) else [ou])
 
 
 @dataclass(frozen=True)

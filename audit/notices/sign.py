@@ -39,7 +39,7 @@ from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 
-from audit.notices.devca import TEST_MARK
+from audit.notices.devca import TEST_MARK, is_test_certificate
 
 FIELD_NAME = "NoticeSignature"
 
@@ -261,7 +261,7 @@ def load_signer(
     except (ValueError, TypeError) as exc:  # unsupported/corrupt key
         raise SigningKeyError(f"signing key: unusable private key in {path}") from exc
     name = _subject_attr(cert, "common_name") or cert.subject.human_friendly
-    is_test = _subject_attr(cert, "organizational_unit_name") == TEST_MARK
+    is_test = is_test_certificate(cert)
     ts = RequestsHTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
     return NoticeSigner(signer=cached, signer_name=name, is_test=is_test, timestamper=ts)
 

@@ -14,7 +14,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from audit.notices.devca import is_test_certificate
 from audit.notices.render import KEYWORD_PREFIX
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class RegistryRecord:
     sha256: str
     status: str  # issued | delivered | acknowledged | superseded | revoked
     superseded_by: str | None = None  # number of the corrected notice
+    test_signature: bool = False  # signed with the development (TEST) key
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class SignatureCheck:
     timestamped: bool = False
     token: str | None = None
     signer: str | None = None
+    test_key: bool = False  # the signing certificate is the development (TEST) one
     error: str | None = None
 
 
@@ -75,6 +78,7 @@ class Verdict:
     reason: str
     sha256: str
     notice: RegistryRecord | None = None
+    test_signature: bool = False  # the file is signed with the development (TEST) key
 
     def public(self) -> dict[str, Any]:
         """JSON-able answer for the verification page and the CLI."""
@@ -82,11 +86,13 @@ class Verdict:
             "status": str(self.status),
             "reason": self.reason,
             "file_sha256": self.sha256,
+            "test_signature": self.test_signature,
         }
         if self.notice is not None:
             n = asdict(self.notice)
             n["issue_date"] = self.notice.issue_date.isoformat()
             n.pop("token", None)
+            n.pop("test_signature", None)
             n["fingerprint"] = n.pop("sha256")
             n["registry_status"] = n.pop("status")
             out["notice"] = n
@@ -153,6 +159,7 @@ def inspect_pdf(data: bytes, trust_roots: list[asn1_x509.Certificate]) -> Signat
             error=f"signature could not be validated: {type(exc).__name__}",
         )
     signer = st.signing_cert.subject.human_friendly if st.signing_cert is not None else None
+    test_key = st.signing_cert is not None and is_test_certificate(st.signing_cert)
     return SignatureCheck(
         sha256=digest,
         is_pdf=True,
@@ -164,13 +171,30 @@ def inspect_pdf(data: bytes, trust_roots: list[asn1_x509.Certificate]) -> Signat
         timestamped=st.timestamp_validity is not None,
         token=token,
         signer=signer,
+        test_key=test_key,
     )
+
+
+def signed_with_test_key(data: bytes) -> bool:
+    """Whether a PDF's last signature was made with the development key (no validation)."""
+    try:
+        sigs = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        return bool(sigs) and is_test_certificate(sigs[-1].signer_cert)
+    except Exception:  # unreadable: not something we can call a TEST signature
+        return False
 
 
 def decide(
     check: SignatureCheck, by_hash: RegistryRecord | None, by_token: RegistryRecord | None
 ) -> Verdict:
     """Combine the file's own evidence with the registry's."""
+    verdict = _decide(check, by_hash, by_token)
+    return replace(verdict, test_signature=check.test_key)
+
+
+def _decide(
+    check: SignatureCheck, by_hash: RegistryRecord | None, by_token: RegistryRecord | None
+) -> Verdict:
     h = check.sha256
     if not check.is_pdf:
         return Verdict(Status.unknown, check.error or "not a PDF file", h)

@@ -155,6 +155,7 @@ async def issue(notice_id: int, actor: Actor, settings: Settings | None = None) 
                         Notice.sha256: digest,
                         Notice.signer: signer.signer_name,
                         Notice.signature_level: signer.level,
+                        Notice.test_signature: signer.is_test,
                         Notice.issued_by: actor.id,
                         Notice.issued_at: _now(),
                     }

@@ -20,9 +20,26 @@ TEXT = {
 }
 
 
+TEST_LABEL = "测试签名 · TEST signature"
+TEST_EXPLAIN = (
+    "本文书以开发测试密钥签名,仅供测试,不具执法效力。"
+    "Signed with the development TEST key: for testing only, not valid for enforcement."
+)
+
+
 def verification_page(view: dict[str, Any]) -> str:
     status = view["status"]
     zh, en, explain = TEXT[status]
+    label = f"{zh} · {en}"
+    test = bool(view.get("test_signature"))
+    if test:  # never a bare "有效 · Authentic" for a test signature
+        label = TEST_LABEL if status == "authentic" else f"{label} · {TEST_LABEL}"
+    marker = (
+        f'<p id="test-signature" data-test-signature="true"><mark>{TEST_LABEL}</mark> '
+        f"{html.escape(TEST_EXPLAIN)}</p>"
+        if test
+        else ""
+    )
     authority = html.escape(get_settings().authority_name)
     rows = ""
     notice = view.get("notice")
@@ -50,8 +67,8 @@ def verification_page(view: dict[str, Any]) -> str:
 .superseded,.unknown{{color:#a60}} th{{text-align:left;padding-right:1rem}} code{{word-break:break-all}}</style>
 </head><body>
 <p>{authority} · 文书核验 / Notice verification</p>
-<p class="s {status}" id="status" data-status="{status}">{zh} · {en}</p>
-<p>{html.escape(explain)}</p>
+<p class="s {status}" id="status" data-status="{status}">{html.escape(label)}</p>
+{marker}<p>{html.escape(explain)}</p>
 <table>{rows}</table>
 <p>本页只显示文书的登记状态与指纹,不显示文书内容。This page shows the registry status and fingerprint only, never the content.</p>
 <p><label>核对本地文件 Check a file: <input type="file" id="f" accept="application/pdf"></label>

@@ -23,6 +23,8 @@ _PUBLIC = (
     Notice.sha256,
     Notice.status,
     Notice.superseded_by,
+    Notice.test_signature,
+    Notice.pdf_path,
 )
 
 
@@ -53,7 +55,19 @@ async def _record(where: Any) -> verify.RegistryRecord | None:
         sha256=row["sha256"],
         status=row["status"],
         superseded_by=replaced_by,
+        test_signature=_test_signature(row),
     )
+
+
+def _test_signature(row: dict[str, Any]) -> bool:
+    if row["test_signature"] is not None:
+        return bool(row["test_signature"])
+    # issued before the flag was recorded: the stored file's certificate says
+    try:
+        data = (config.notices_dir() / row["pdf_path"]).read_bytes()
+    except (OSError, TypeError):
+        return False
+    return verify.signed_with_test_key(data)
 
 
 async def by_sha256(digest: str) -> verify.RegistryRecord | None:
@@ -75,7 +89,10 @@ def status_of(record: verify.RegistryRecord | None) -> verify.Status:
 
 def public_view(record: verify.RegistryRecord | None) -> dict[str, Any]:
     status = status_of(record)
-    out: dict[str, Any] = {"status": str(status)}
+    out: dict[str, Any] = {
+        "status": str(status),
+        "test_signature": bool(record is not None and record.test_signature),
+    }
     if record is not None:
         out["notice"] = {
             "number": record.number,

@@ -59,6 +59,10 @@ class NoticeOut(BaseModel):
     sha256: str | None
     signer: str | None
     signature_level: str | None
+    test_signature: bool | None = Field(
+        default=None,
+        description="signed with the development (TEST) key: not valid for enforcement",
+    )
     supersedes: int | None
     superseded_by: int | None
     revoke_reason: str | None
@@ -91,6 +95,11 @@ class PublicNotice(BaseModel):
 
 class VerificationOut(BaseModel):
     status: Literal["authentic", "tampered", "revoked", "superseded", "unknown"]
+    test_signature: bool = Field(
+        default=False,
+        description="signed with the development (TEST) key: a test signature, not valid for "
+        "enforcement, whatever the status",
+    )
     reason: str | None = None
     file_sha256: str | None = None
     notice: PublicNotice | None = None

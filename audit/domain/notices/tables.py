@@ -1,6 +1,16 @@
 """Notice registry tables (issue 8)."""
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -41,6 +51,8 @@ class Notice(Table, tablename="notice"):
     sha256 = Varchar(length=64, null=True, default=None, unique=True)
     signer = Varchar(length=300, null=True, default=None)
     signature_level = Varchar(length=4, null=True, default=None)  # B-B | B-T
+    # signed with the development (TEST) key; None: issued before this was recorded
+    test_signature = Boolean(null=True, default=None)
     supersedes = Integer(null=True, default=None)  # id of the notice this one corrects
     superseded_by = Integer(null=True, default=None)
     revoke_reason = Text(null=True, default=None)

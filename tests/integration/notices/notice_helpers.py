@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from audit.notices import demo
@@ -62,3 +64,70 @@ async def submitted_inspection(client: Any, world: World) -> int:
     )
     assert (await client.post(f"/inspections/{iid}/submit", headers=h)).status_code == 200
     return int(iid)
+
+
+def regulator_p12(directory: Path) -> tuple[Path, str]:
+    """A PKCS#12 shaped like the regulator's (no TEST mark), for tests: (path, passphrase)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "示例省通信管理局"),
+                x509.NameAttribute(NameOID.COMMON_NAME, cn),
+            ]
+        )
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(name("Regulator Root CA"))
+        .issuer_name(name("Regulator Root CA"))
+        .public_key(root_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("示例省通信管理局 文书签发"))
+        .issuer_name(root.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(usage, critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    passphrase = "regulator-test-passphrase"
+    path = directory / "regulator.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"regulator",
+            key,
+            leaf,
+            [root],
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        )
+    )
+    return path, passphrase
