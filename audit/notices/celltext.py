@@ -9,10 +9,14 @@ and never starts a line with closing punctuation (simple 禁则).
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+
+from audit.notices.fit import MIN_SIZE
 
 NO_LINE_START = set("，。、；：？！）》」』】〕”’,.;:?!)]}%")
 
@@ -24,6 +28,19 @@ def _char_width(ch: str, font: str, size: float) -> float:
 
 def _is_wordish(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "-_./:%")
+
+
+_WORD = re.compile(r"[A-Za-z0-9\-_./:%]+")
+
+
+def fitting_size(text: str, font: str, size: float, width: float) -> float:
+    """The largest size ≤ ``size`` (≥ MIN_SIZE) at which the widest identifier fits ``width``."""
+    widest = max(
+        (sum(_char_width(c, font, size) for c in w) for w in _WORD.findall(text)), default=0.0
+    )
+    if widest <= width:
+        return size
+    return max(MIN_SIZE, math.floor(20 * size * width / widest) / 20)
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
@@ -70,22 +87,28 @@ class CellText(Flowable):
         self.align = align
         self._for_width = -1.0
         self._lines: list[str] = []
+        self._size = size
+        self._leading = leading
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if availWidth != self._for_width:
-            self._lines = wrap_text(self.text, self.font, self.size, max(availWidth, self.size))
+            # an identifier (evidence number, URL) wider than the cell shrinks the cell's
+            # text rather than breaking mid-identifier
+            self._size = fitting_size(self.text, self.font, self.size, max(availWidth, 1.0))
+            self._leading = self.leading * self._size / self.size
+            self._lines = wrap_text(self.text, self.font, self._size, max(availWidth, self._size))
             self._for_width = availWidth
         self.width = availWidth
-        self.height = self.leading * len(self._lines)
+        self.height = self._leading * len(self._lines)
         return availWidth, self.height
 
     def draw(self) -> None:
         c = self.canv
-        c.setFont(self.font, self.size)
-        y = self.height - self.size
+        c.setFont(self.font, self._size)
+        y = self.height - self._size
         for line in self._lines:
             if self.align == "centre":
                 c.drawCentredString(self.width / 2, y, line)
             else:
                 c.drawString(0, y, line)
-            y -= self.leading
+            y -= self._leading

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
 from audit.notices.celltext import CellText
+from audit.notices.fit import fit_url
 from audit.notices.fonts import FONT_BOLD, register_fonts
 from audit.notices.models import NoticeMeta
 from audit.notices.qr import draw_qr
@@ -26,6 +27,7 @@ MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 20 * mm
 RED = colors.HexColor("#c00000")
 SIG_W, SIG_H = 200.0, 64.0  # the visible signature's box, in points
+QR_SIZE, TEXT_X, URL_GAP = 70.0, 76.0, 8.0  # QR square; verification text start; gap to the box
 
 TEST_FOOTER = "测试证书签名 — TEST — not valid for enforcement"
 
@@ -170,16 +172,22 @@ class SignatureBlock(Flowable):
     def draw(self) -> None:
         c = self.canv
         font = self.st.body.fontName
-        draw_qr(c, self.meta.verify_url, 0, 0, 70)
-        c.setFont(font, 7.5)
-        c.drawString(76, 50, "扫码或访问以下地址核验本文书真伪:")
-        c.drawString(76, 40, self.meta.verify_url[:70])
-        c.drawString(76, 30, f"文书编号:{self.meta.number}")
         right = self.width
+        x1 = right - SIG_W
+        draw_qr(c, self.meta.verify_url, 0, 0, QR_SIZE)
+        c.setFont(font, 7.5)
+        c.drawString(TEXT_X, 62, "扫码或访问以下地址核验本文书真伪:")
+        c.drawString(TEXT_X, 52, f"文书编号:{self.meta.number}")
+        # the URL, whole, left of the signature box: never cut, never broken inside the token
+        size, lines = fit_url(self.meta.verify_url, font, x1 - URL_GAP - TEXT_X)
+        c.setFont(font, size)
+        y = 42.0
+        for line in lines:
+            c.drawString(TEXT_X, y, line)
+            y -= size + 2
         c.setFont(font, 12)
         c.drawRightString(right, self.height - 16, self.meta.authority)
         c.drawRightString(right, self.height - 34, cn_date(self.meta.issue_date))
-        x1 = right - SIG_W
         c.setStrokeColor(colors.HexColor("#999999"))
         c.setDash(2, 2)
         c.rect(x1, 0, SIG_W, SIG_H, stroke=1, fill=0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import string
 from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -20,6 +21,17 @@ from audit.domain.notices.tables import ISSUED_STATUSES, Notice
 from audit.domain.operators.tables import Operator
 from audit.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from audit.notices.models import NoticeType, check_content
+
+# Public verification ids: letters and digits only (24 of 62 ≈ 143 bits). A "-" or "_" read
+# as a hyphenation or line-break point when the URL is printed or extracted (pdftotext joins a
+# line ending in "-"); tokens issued before keep verifying (the path accepts both).
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 24
+
+
+def new_token() -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
 
 DRAFTERS = ("admin", "supervisor", "inspector", "system")
 APPROVERS = ("admin", "supervisor", "system")
@@ -134,8 +146,12 @@ async def create_draft(
     source: dict[str, Any] | None = None,
     *,
     supersedes: int | None = None,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    """A new draft; content may be incomplete (``missing`` lists what approval still needs)."""
+    """A new draft; content may be incomplete (``missing`` lists what approval still needs).
+
+    ``token`` (the public verification id) is drawn at random unless given (tests seed it).
+    """
     require_role(actor, DRAFTERS, "draft notices")
     try:
         ntype = NoticeType(notice_type)
@@ -146,7 +162,7 @@ async def create_draft(
         rows = (
             await Notice.insert(
                 Notice(
-                    token=secrets.token_urlsafe(18),
+                    token=token or new_token(),
                     notice_type=ntype.value,
                     status="draft",
                     operator=operator_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import subprocess
 from typing import Any
 
@@ -15,15 +16,24 @@ from audit.errors import DomainError, Forbidden, InvalidTransition
 from audit.notices.models import NoticeType
 from tests.integration.notices.notice_helpers import full_content
 
+LIFECYCLE_TOKEN = "Lc-4xQ_9z-Tk2-Ww7_dash-"
+
 
 async def test_full_lifecycle(cast: Any, settings: Any) -> None:
     insp, sup = cast.actor("inspector1"), cast.actor("supervisor")
     partial = full_content(NoticeType.rectification)
     del partial["deadline"]
     partial["findings"][0]["rectification"] = ""
+    # a fixed token (with the "-" and "_" older tokens may hold): the test is deterministic
     draft = await services.create_draft(
-        insp, NoticeType.rectification, cast.operator_a["id"], partial, {"inspection_id": 42}
+        insp,
+        NoticeType.rectification,
+        cast.operator_a["id"],
+        partial,
+        {"inspection_id": 42},
+        token=LIFECYCLE_TOKEN,
     )
+    assert draft["token"] == LIFECYCLE_TOKEN
     assert draft["status"] == "draft" and draft["number"] is None
     assert draft["missing"] == ["findings[0].rectification", "deadline"]
 
@@ -79,6 +89,8 @@ async def test_public_notice_has_no_operator(cast: Any) -> None:
         sup, NoticeType.public_notice, None, full_content(NoticeType.public_notice)
     )
     assert draft["addressee"] == services.PUBLIC_ADDRESSEE
+    # new verification tokens are letters and digits: nothing to hyphenate or wrap at
+    assert re.fullmatch(r"[A-Za-z0-9]{24}", draft["token"])
     with pytest.raises(DomainError, match="operator_id is required"):
         await services.create_draft(sup, NoticeType.rectification, None, {})
     with pytest.raises(DomainError, match="unknown notice type"):
