@@ -77,6 +77,7 @@ def _semantic_problems(
 
     seen_sections: set[str] = set()
     seen_items: dict[str, str] = {}
+    seen_phrases: dict[str, str] = {}
     total = Decimal(0)
     for si, section in enumerate(cl.sections):
         if section.id in seen_sections:
@@ -108,6 +109,15 @@ def _semantic_problems(
                 )
             if item.measure is not None:
                 _binding_problems(cl, item.id, item.measure, (*base, "measure"), add)
+            for name in item.phrases:
+                if name in seen_phrases:
+                    # The analysers look elements up by name across the whole checklist.
+                    add(
+                        (*base, "phrases", name),
+                        f"{item.id}: phrase {name!r} is already defined in {seen_phrases[name]}",
+                    )
+                else:
+                    seen_phrases[name] = f"item {item.id!r}"
     if total != 100:
         add(("sections",), f"deductions of non-veto items must sum to 100 (they sum to {total})")
     return out

@@ -11,8 +11,18 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
+from checklists.phrases import check_pattern
 from checklists.rules import RuleError, parse_rule
 
 Severity = Literal["veto", "critical", "minor"]
@@ -20,6 +30,66 @@ EvidenceKind = Literal["photo", "recording", "screenshot", "note"]
 VenueKind = Literal["hotline", "web_chat", "chat_api", "business_hall", "agency_point", "info_line"]
 
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+# A phrase pattern (syntax in checklists/phrases.py); checked where it is written, so a bad
+# one is reported on its own line.
+PatternText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(check_pattern)]
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _without_empty(data: Any, keys: tuple[str, ...]) -> Any:
+    # Leave unused phrase fields out of the stored form, so the content hash of a checklist
+    # that uses none of them is what it was before they existed.
+    if isinstance(data, dict):
+        for key in keys:
+            if key in data and not data[key]:
+                del data[key]
+    return data
+
+
+class _Phrases(BaseModel):
+    """Patterns with the examples that must match them and the near-misses that must not."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    match: list[PatternText] = Field(default_factory=list, max_length=200)
+    examples: list[str] = Field(default_factory=list, max_length=200)
+    not_: list[str] = Field(
+        default_factory=list,
+        alias="not",
+        max_length=200,
+        description="near-misses that must not match (hard negatives)",
+    )
+    fuzzy: int | None = Field(
+        default=None,
+        ge=50,
+        le=100,
+        description="voice transcripts: also accept a pinyin match scoring at least this "
+        "(rapidfuzz, 0–100) — for company names and key phrases",
+    )
+
+    @field_validator("match", "examples", "not_", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_empty(handler(self), ("match", "examples", "not", "not_"))
+
+
+class PhraseSpec(_Phrases):
+    """One element an analyser looks for (salutation, offer of help, closing …)."""
+
+    @model_validator(mode="after")
+    def _has_patterns(self) -> PhraseSpec:
+        if not self.match:
+            raise ValueError("a phrase needs at least one pattern in 'match'")
+        if not self.examples:
+            raise ValueError("give the seed wording as the first of 'examples'")
+        return self
 
 
 class _Strict(BaseModel):
@@ -99,6 +169,13 @@ class Item(_Strict):
     source: Source
     measure: MeasureBinding | None = None
     guidance: Text | None = None
+    phrases: dict[Ident, PhraseSpec] = Field(
+        default_factory=dict, description="the wording the item's analyser looks for"
+    )
+
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_empty(handler(self), ("phrases",))
 
 
 class Section(_Strict):
@@ -107,7 +184,10 @@ class Section(_Strict):
     items: list[Item] = Field(min_length=1)
 
 
-class DataEntry(_Strict):
+class DataEntry(_Phrases):
+    """A listed phrase; in a list an analyser matches (forbidden phrases, taboos) its
+    ``match`` patterns are used, or else ``text`` itself, which is always its first example."""
+
     text: str = Field(min_length=1)
     category: str | None = None
     ref: str | None = Field(default=None, description="where in the seed")
@@ -140,4 +220,4 @@ class Checklist(_Strict):
 
     def canonical(self) -> dict[str, Any]:
         """JSON-ready form used for hashing and storing a pinned version."""
-        return self.model_dump(mode="json", exclude_none=True)
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)

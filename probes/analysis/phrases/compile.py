@@ -1,0 +1,165 @@
+"""Compile parsed checklist patterns (:mod:`checklists.phrases`) into regular expressions.
+
+Two targets: the folded characters of a text (chat, and the first try on voice), and its
+pinyin tokens (voice: homophones). Literal pieces are folded exactly like the text, so a
+pattern may be written with punctuation, traditional characters or fillers and still match.
+Segments (messages, utterances) are joined with :data:`SEGMENT`; nothing in a pattern can
+match across it, so a match never spans two messages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from checklists.phrases import GAP_CHARS, SLOTS, Alt, Gap, Lit, Pattern, Seq, Slot, parse_pattern
+from probes.analysis.phrases.normalise import BOUNDARY, flat
+from probes.analysis.phrases.pinyin import char_regex
+
+SEGMENT = "\x1e"  # record separator: never produced by folding
+MAX_EXPANSIONS = 256
+
+Slots = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    source: str  # the pattern as written (one top-level alternative)
+    anchored: bool  # uses ^ or $: match on the clause form
+    chars: re.Pattern[str]
+    tokens: re.Pattern[str] | None  # None: not for pinyin (anchored, or too short)
+    min_chars: int  # shortest possible match, in characters
+
+
+def _any(n_min: int, n_max: int, in_clauses: bool) -> str:
+    # The wildcard may not cross a segment or (in the clause form) a clause boundary.
+    cls = f"[^{SEGMENT}{BOUNDARY}]" if in_clauses else f"[^{SEGMENT}]"
+    return f"{cls}{{{n_min},{n_max}}}?"
+
+
+def _chars(node: Seq | Alt | Lit | Slot | Gap, slots: Slots, in_clauses: bool) -> str:
+    if isinstance(node, Lit):
+        return re.escape(flat(node.text))
+    if isinstance(node, Seq):
+        return "".join(_chars(item, slots, in_clauses) for item in node.items)
+    if isinstance(node, Alt):
+        body = "(?:" + "|".join(_chars(o, slots, in_clauses) for o in node.options) + ")"
+        return body + "?" if node.optional else body
+    if isinstance(node, Slot):
+        value = flat(slots.get(node.name, ""))
+        if value:
+            return re.escape(value)
+        return _any(*SLOTS[node.name], in_clauses)
+    return _any(0, GAP_CHARS, in_clauses)
+
+
+def _tokens(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> str:
+    if isinstance(node, Lit):
+        return "".join(char_regex(ch) for ch in flat(node.text))
+    if isinstance(node, Seq):
+        return "".join(_tokens(item, slots) for item in node.items)
+    if isinstance(node, Alt):
+        body = "(?:" + "|".join(_tokens(o, slots) for o in node.options) + ")"
+        return body + "?" if node.optional else body
+    if isinstance(node, Slot):
+        value = flat(slots.get(node.name, ""))
+        if value:
+            return "".join(char_regex(ch) for ch in value)
+        lo, hi = SLOTS[node.name]
+        return f"(?:[^ {SEGMENT}]+ ){{{lo},{hi}}}?"
+    return f"(?:[^ {SEGMENT}]+ ){{0,{GAP_CHARS}}}?"
+
+
+def _min_len(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> int:
+    if isinstance(node, Lit):
+        return len(flat(node.text))
+    if isinstance(node, Seq):
+        return sum(_min_len(i, slots) for i in node.items)
+    if isinstance(node, Alt):
+        return 0 if node.optional else min(_min_len(o, slots) for o in node.options)
+    if isinstance(node, Slot):
+        value = flat(slots.get(node.name, ""))
+        return len(value) if value else SLOTS[node.name][0]
+    return 0
+
+
+# Below this many syllables a homophone is too likely to be another word (喂 wei / 为 wei).
+MIN_PINYIN_CHARS = 3
+
+
+def _compile_one(p: Pattern, slots: Slots) -> Compiled:
+    anchored = p.at_start or p.at_end
+    body = _chars(p.body, slots, anchored)
+    if anchored:
+        body = ("^" if p.at_start else "") + body + ("$" if p.at_end else "")
+    chars = re.compile(body, re.MULTILINE)
+    min_chars = _min_len(p.body, slots)
+    tokens = None
+    if not anchored and min_chars >= MIN_PINYIN_CHARS:
+        tokens = re.compile(_tokens(p.body, slots))
+    return Compiled(p.source, anchored, chars, tokens, min_chars)
+
+
+@lru_cache(maxsize=4096)
+def _compile_cached(pattern: str, slot_items: tuple[tuple[str, str], ...]) -> tuple[Compiled, ...]:
+    slots = dict(slot_items)
+    return tuple(_compile_one(p, slots) for p in parse_pattern(pattern))
+
+
+def compile_pattern(pattern: str, slots: Slots | None = None) -> tuple[Compiled, ...]:
+    """Compiled forms of each top-level alternative of ``pattern`` (cached)."""
+    return _compile_cached(pattern, tuple(sorted((slots or {}).items())))
+
+
+def _expand(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> Iterator[str] | None:
+    """Every literal string the node can match; None when it holds a gap or an open slot."""
+    if isinstance(node, Lit):
+        return iter([flat(node.text)])
+    if isinstance(node, Gap):
+        return None
+    if isinstance(node, Slot):
+        value = flat(slots.get(node.name, ""))
+        return iter([value]) if value else None
+    if isinstance(node, Alt):
+        parts = []
+        for o in node.options:
+            sub = _expand(o, slots)
+            if sub is None:
+                return None
+            parts.append(sub)
+        if node.optional:
+            parts.append(iter([""]))
+        return itertools.chain(*parts)
+    pieces = []
+    for item in node.items:
+        sub = _expand(item, slots)
+        if sub is None:
+            return None
+        pieces.append(list(sub))
+    return ("".join(combo) for combo in itertools.product(*pieces))
+
+
+@lru_cache(maxsize=2048)
+def _expansions_cached(pattern: str, slot_items: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    slots = dict(slot_items)
+    out: dict[str, None] = {}
+    for p in parse_pattern(pattern):
+        if p.at_start or p.at_end:
+            continue
+        found = _expand(p.body, slots)
+        if found is None:
+            continue
+        for text in itertools.islice(found, MAX_EXPANSIONS + 1):
+            if text:
+                out[text] = None
+        if len(out) > MAX_EXPANSIONS:
+            return ()  # too many to compare one by one: exact and pinyin matching only
+    return tuple(out)
+
+
+def expansions(pattern: str, slots: Slots | None = None) -> tuple[str, ...]:
+    """The literal strings a pattern stands for, for fuzzy comparison (empty: not usable)."""
+    return _expansions_cached(pattern, tuple(sorted((slots or {}).items())))

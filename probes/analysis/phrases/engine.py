@@ -1,0 +1,271 @@
+"""The phrase engine: find a checklist's phrase elements in messages or utterances.
+
+    book = PhraseBook.from_checklist(checklist)
+    text = Text.of(["您好,中國移動,請問有什麼可以幫您?"])
+    book.find("offer_of_help", text)        # -> [Match(element=..., pattern=..., start, end)]
+
+Chat is matched exactly after folding (people type what they mean). Voice transcripts
+(``mode="voice"``) may also match by sound: the same pattern over pinyin tokens (homophones),
+and for elements with a ``fuzzy`` threshold a rapidfuzz comparison of pinyin, which forgives
+a dropped or misheard syllable. Every match says which pattern matched, how, and where:
+the segment and the character span in the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+from checklists.phrases import escape
+from checklists.schema import Checklist, DataEntry, PhraseSpec
+from probes.analysis.phrases.compile import (
+    SEGMENT,
+    Compiled,
+    Slots,
+    compile_pattern,
+    expansions,
+)
+from probes.analysis.phrases.normalise import BOUNDARY, Folded
+from probes.analysis.phrases.pinyin import Tokens, syllables
+
+Mode = Literal["chat", "voice"]
+How = Literal["exact", "pinyin", "fuzzy"]
+
+
+@dataclass(frozen=True)
+class Match:
+    element: str
+    pattern: str
+    segment: int
+    start: int  # character span in the segment's original text
+    end: int
+    text: str
+    how: How = "exact"
+    score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "element": self.element,
+            "pattern": self.pattern,
+            "segment": self.segment,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "how": self.how,
+        }
+        if self.score is not None:
+            out["score"] = round(self.score, 1)
+        return out
+
+
+class Text:
+    """Segments (messages, utterances) folded once, matched by many patterns."""
+
+    def __init__(self, segments: Sequence[str]) -> None:
+        self.segments = [Folded.of(s) for s in segments]
+        self.flat = SEGMENT.join(s.flat for s in self.segments)
+        self.clauses = BOUNDARY.join(s.clauses for s in self.segments)
+        self._flat_starts = _starts([s.flat for s in self.segments])
+        self._clause_starts = _starts([s.clauses for s in self.segments])
+
+    @classmethod
+    def of(cls, segments: str | Sequence[str]) -> Text:
+        return cls([segments] if isinstance(segments, str) else list(segments))
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        return Tokens.of(self.flat)
+
+    def locate(self, start: int, end: int, *, in_clauses: bool = False) -> tuple[int, int, int]:
+        """(segment, original start, original end) of a folded span of the joined text."""
+        starts = self._clause_starts if in_clauses else self._flat_starts
+        seg = bisect.bisect_right(starts, start) - 1
+        base = starts[seg]
+        a, b = self.segments[seg].span(start - base, end - base, in_clauses=in_clauses)
+        return seg, a, b
+
+
+def _starts(parts: list[str]) -> list[int]:
+    out, pos = [], 0
+    for p in parts:
+        out.append(pos)
+        pos += len(p) + 1  # the separator
+    return out
+
+
+@dataclass(frozen=True)
+class Element:
+    """One phrase element: its patterns (the seed wording first among its examples)."""
+
+    name: str
+    patterns: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+    counter_examples: tuple[str, ...] = ()
+    fuzzy: int | None = None
+    label: str | None = None  # what to report (a forbidden phrase's seed wording)
+
+    @classmethod
+    def of(cls, name: str, spec: PhraseSpec) -> Element:
+        return cls(name, tuple(spec.match), tuple(spec.examples), tuple(spec.not_), spec.fuzzy)
+
+    @classmethod
+    def of_entry(cls, name: str, entry: DataEntry) -> Element:
+        patterns = tuple(entry.match) or (escape(entry.text),)
+        examples = (entry.text, *(e for e in entry.examples if e != entry.text))
+        return cls(name, patterns, examples, tuple(entry.not_), entry.fuzzy, label=entry.text)
+
+    def find(
+        self,
+        text: Text,
+        *,
+        mode: Mode = "chat",
+        slots: Slots | None = None,
+        first: bool = False,
+        segments: Iterable[int] | None = None,
+    ) -> list[Match]:
+        """Matches of this element in ``text`` (only in ``segments`` when given)."""
+        wanted = None if segments is None else set(segments)
+        found: list[Match] = []
+        covered: set[tuple[int, int]] = set()
+        compiled = [c for p in self.patterns for c in compile_pattern(p, slots)]
+        for c in compiled:
+            for m in _exact(self.name, c, text, wanted):
+                if (m.segment, m.start) not in covered:
+                    covered.add((m.segment, m.start))
+                    found.append(m)
+                    if first:
+                        return found
+        if mode != "voice":
+            return _ordered(found)
+        hit_segments = {m.segment for m in found}
+        for c in compiled:
+            if c.tokens is None:
+                continue
+            for m in _by_sound(self.name, c, text, wanted):
+                if m.segment not in hit_segments:
+                    found.append(m)
+                    hit_segments.add(m.segment)
+                    if first:
+                        return found
+        if self.fuzzy is not None:
+            for seg in range(len(text.segments)):
+                if seg in hit_segments or (wanted is not None and seg not in wanted):
+                    continue
+                m = self._fuzzy(text, seg, slots)
+                if m is not None:
+                    found.append(m)
+                    if first:
+                        return found
+        return _ordered(found)
+
+    def _fuzzy(self, text: Text, seg: int, slots: Slots | None) -> Match | None:
+        folded = text.segments[seg].flat
+        if not folded:
+            return None
+        tokens = Tokens.of(folded)
+        best: tuple[float, str, int, int] | None = None
+        assert self.fuzzy is not None
+        for pattern in self.patterns:
+            for literal in expansions(pattern, slots):
+                if len(literal) < 3:
+                    continue  # two syllables are too easily another word
+                target = syllables(literal)
+                r = fuzz.partial_ratio_alignment(target, tokens.text, score_cutoff=self.fuzzy)
+                if r is not None and (best is None or r.score > best[0]):
+                    best = (r.score, pattern, r.dest_start, r.dest_end)
+        if best is None:
+            return None
+        score, pattern, a, b = best
+        i, j = tokens.char_span(a, b)
+        start, end = text.segments[seg].span(i, j)
+        original = text.segments[seg].original
+        return Match(self.name, pattern, seg, start, end, original[start:end], "fuzzy", score)
+
+
+def _ordered(found: list[Match]) -> list[Match]:
+    return sorted(found, key=lambda m: (m.segment, m.start, m.end))
+
+
+def _exact(name: str, c: Compiled, text: Text, wanted: set[int] | None) -> Iterable[Match]:
+    subject = text.clauses if c.anchored else text.flat
+    for m in c.chars.finditer(subject):
+        if m.end() == m.start():
+            continue
+        seg, a, b = text.locate(m.start(), m.end(), in_clauses=c.anchored)
+        if wanted is not None and seg not in wanted:
+            continue
+        yield Match(name, c.source, seg, a, b, text.segments[seg].original[a:b])
+
+
+def _by_sound(name: str, c: Compiled, text: Text, wanted: set[int] | None) -> Iterable[Match]:
+    assert c.tokens is not None
+    tokens = text.tokens
+    for m in c.tokens.finditer(tokens.text):
+        i, j = tokens.char_span(m.start(), m.end())
+        if j - i < c.min_chars or j <= i:
+            continue
+        seg, a, b = text.locate(i, j)
+        if wanted is not None and seg not in wanted:
+            continue
+        yield Match(name, c.source, seg, a, b, text.segments[seg].original[a:b], "pinyin")
+
+
+@dataclass
+class PhraseBook:
+    """The phrase elements of a checklist (item ``phrases``) and its phrase lists (``data``
+    entries, each an element named after its seed wording)."""
+
+    elements: dict[str, Element] = field(default_factory=dict)
+    lists: dict[str, tuple[Element, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_checklist(cls, cl: Checklist, fallback: PhraseBook | None = None) -> PhraseBook:
+        """Elements of ``cl``; those it does not define come from ``fallback``."""
+        elements = dict(fallback.elements) if fallback else {}
+        lists = dict(fallback.lists) if fallback else {}
+        for item in cl.items():
+            for name, spec in item.phrases.items():
+                elements[name] = Element.of(name, spec)
+        for list_name, entries in cl.data.items():
+            lists[list_name] = tuple(Element.of_entry(list_name, e) for e in entries)
+        return cls(elements, lists)
+
+    def has(self, name: str) -> bool:
+        return name in self.elements
+
+    def element(self, name: str) -> Element:
+        try:
+            return self.elements[name]
+        except KeyError:
+            raise KeyError(f"the checklist defines no phrase {name!r}") from None
+
+    def find(self, name: str, text: Text, **kw: Any) -> list[Match]:
+        return self.element(name).find(text, **kw)
+
+    def found(self, name: str, text: Text, **kw: Any) -> bool:
+        return bool(self.element(name).find(text, first=True, **kw))
+
+    def listed(
+        self, names: Sequence[str], text: Text, **kw: Any
+    ) -> list[tuple[Element, list[Match]]]:
+        """Entries of the named lists found in ``text``, each once, in list order."""
+        out: list[tuple[Element, list[Match]]] = []
+        seen: set[str] = set()
+        for list_name in names:
+            for entry in self.lists.get(list_name, ()):
+                if entry.label in seen:
+                    continue
+                matches = entry.find(text, **kw)
+                if matches:
+                    seen.add(str(entry.label))
+                    out.append((entry, matches))
+        return out
+
+
+def slot_values(company: str | None) -> Mapping[str, str]:
+    return {"company": company} if company else {}

@@ -1,0 +1,135 @@
+"""Fold text for phrase matching, keeping the way back to the original characters.
+
+Per character: OpenCC traditional→simplified (``t2s``), NFKC (full-width → ASCII, ① → 1),
+case folding; punctuation, spaces and control characters become clause boundaries, symbols
+and emoji are dropped. Then fillers and sentence particles (嗯 啊 呀 哈 啦 呢 哦 嘛 …) are
+dropped, except inside the few words where the character carries meaning (哈尔滨, 干嘛 …).
+
+Conversion is per character on purpose: every folded character then comes from exactly one
+original character, so a match can be reported as a span of what the agent actually wrote
+or said. (OpenCC's phrase-level variants only matter for words our phrases never contain.)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import opencc
+
+BOUNDARY = "\n"
+# Fillers: interjections and sentence-final particles that change no meaning a rule asks for.
+# Not here: 吗 么 吧 (they make questions and requests), 了 (aspect), 喂 嘿 (forbidden ways
+# of addressing the caller, seed 001 §6.9).
+FILLERS = "嗯啊呀哈啦呢哦嘛噢喔呃哟诶欸哎唉喽咯嘞哒呗"
+# Words in which a filler character is a real syllable.
+KEPT_WORDS = ("哈尔滨", "哈密", "哈达", "呢绒", "呢子", "干嘛", "啦啦队", "喔喔")
+_FILLER_RE = re.compile(
+    "(" + "|".join(map(re.escape, KEPT_WORDS)) + ")|[" + FILLERS + "]",
+)
+_BOUNDARY_RUN = re.compile(BOUNDARY + "+")
+_converter = opencc.OpenCC("t2s")
+
+
+def _fold_char(ch: str) -> str:
+    simple = _converter.convert(ch)
+    out: list[str] = []
+    for c in unicodedata.normalize("NFKC", simple).casefold():
+        kind = unicodedata.category(c)
+        if kind[0] in "PZ" or kind == "Cc":
+            out.append(BOUNDARY)
+        elif kind[0] == "S" or kind[0] == "C":
+            continue  # symbols, emoji, format characters
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character (one C pass per text)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
+def _drop_fillers(folded: str) -> str:
+    return _FILLER_RE.sub(lambda m: m.group(1) or "", folded)
+
+
+def fold(text: str) -> str:
+    """Folded text with clause boundaries (``\\n``), fillers dropped; boundaries collapsed."""
+    return _BOUNDARY_RUN.sub(BOUNDARY, _drop_fillers(text.translate(_TABLE))).strip(BOUNDARY)
+
+
+@lru_cache(maxsize=8192)
+def flat(text: str) -> str:
+    """Folded text without boundaries: what literal pattern pieces are compared with."""
+    return fold(text).replace(BOUNDARY, "")
+
+
+@dataclass
+class Folded:
+    """One segment (a message or an utterance): its folded forms and, when asked for, the
+    original index of every folded character."""
+
+    original: str
+    clauses: str  # folded, clause boundaries as "\n"
+    flat: str  # folded, no boundaries
+    _flat_origin: list[int] | None = field(default=None, repr=False)
+    _clause_origin: list[int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        clauses = fold(text)
+        return cls(text, clauses, clauses.replace(BOUNDARY, ""))
+
+    def _origins(self) -> None:
+        chars: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(self.original):
+            piece = _TABLE[ord(ch)]
+            chars.extend(piece)
+            origin.extend([i] * len(piece))
+        folded = "".join(chars)
+        keep = [True] * len(folded)
+        for m in _FILLER_RE.finditer(folded):
+            if m.group(1) is None:
+                keep[m.start()] = False
+        clause_chars: list[str] = []
+        clause_origin: list[int] = []
+        flat_origin: list[int] = []
+        for ch, src, kept in zip(folded, origin, keep, strict=True):
+            if not kept:
+                continue
+            if ch == BOUNDARY:
+                if clause_chars and clause_chars[-1] != BOUNDARY:
+                    clause_chars.append(ch)
+                    clause_origin.append(src)
+                continue
+            clause_chars.append(ch)
+            clause_origin.append(src)
+            flat_origin.append(src)
+        if clause_chars and clause_chars[-1] == BOUNDARY:
+            clause_chars.pop()
+            clause_origin.pop()
+        # The slow walk must agree with the fast fold, or spans would point at wrong text.
+        assert "".join(clause_chars) == self.clauses, (self.original, self.clauses)
+        self._flat_origin, self._clause_origin = flat_origin, clause_origin
+
+    def span(self, start: int, end: int, *, in_clauses: bool = False) -> tuple[int, int]:
+        """Original ``[start, end)`` of folded ``[start, end)`` (flat or clause form)."""
+        if self._flat_origin is None:
+            self._origins()
+        origin = self._clause_origin if in_clauses else self._flat_origin
+        assert origin is not None
+        if end <= start:
+            at = origin[start] if start < len(origin) else len(self.original)
+            return at, at
+        return origin[start], origin[end - 1] + 1
