@@ -76,11 +76,33 @@ def render(cl: Checklist, source_name: str) -> str:
                 )
                 + " |"
             )
+    phrase_items = [item for item in cl.items() if item.phrases]
+    if phrase_items:
+        lines += [
+            "",
+            "## Phrases — 用语",
+            "",
+            "What the analysers look for (pattern syntax: docs/checklists/README.md). The first "
+            "example is the seed's wording; `not` lists near-misses that must not match.",
+        ]
+    for item in phrase_items:
+        lines += ["", f"### `{item.id}`", "", "| element | patterns | examples | not | fuzzy |"]
+        lines.append("|---|---|---|---|---|")
+        for name, spec in item.phrases.items():
+            cells = [
+                f"`{name}`",
+                "<br>".join(f"`{_cell(p)}`" for p in spec.match),
+                "<br>".join(_cell(e) for e in spec.examples),
+                "<br>".join(_cell(e) for e in spec.not_) or "—",
+                str(spec.fuzzy) if spec.fuzzy is not None else "—",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     for name, entries in cl.data.items():
         lines += ["", f"## Data: `{name}`", ""]
         for entry in entries:
             extra = " · ".join(x for x in (entry.category, entry.ref) if x)
-            lines.append(f"- {entry.text}" + (f" ({extra})" if extra else ""))
+            pattern = " — " + ", ".join(f"`{p}`" for p in entry.match) if entry.match else ""
+            lines.append(f"- {entry.text}" + (f" ({extra})" if extra else "") + pattern)
     return "\n".join(lines) + "\n"
 
 

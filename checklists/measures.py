@@ -20,12 +20,25 @@ MEASURES: dict[str, tuple[MeasureType, str]] = {
     "answer_seconds": ("number", "seconds from ringing to answer"),
     "rings": ("number", "rings heard before answer at the configured ring cadence"),
     # voice: silent-call protocol (seed 001 §6.3.4; seed 002 情景2)
-    "silent_call.verdict": ("str", "pass | fail under the checklist's protocol parameters"),
+    "silent_call.verdict": (
+        "str",
+        "pass | fail under the checklist's protocol parameters; null when inconclusive",
+    ),
+    "silent_call.inconclusive": (
+        "bool",
+        "the probe stopped listening before the protocol could finish (no verdict)",
+    ),
+    "silent_call.closing": (
+        "bool",
+        "transcript: a closing phrase after the last prompt (null without transcript)",
+    ),
+    "silent_call.prompts_heard": ("number", "transcript lines with a greeting or prompt"),
     "silent_call.repetitions": ("number", "agent utterances detected"),
     "silent_call.final_wait_s": ("number", "recording end minus end of the last utterance"),
     "silent_call.reasons": (
         "list",
-        "too_few_repetitions | pause_too_short | pause_too_long | hung_up_too_soon",
+        "too_few_repetitions | pause_too_short | pause_too_long | hung_up_too_soon "
+        "| listening_too_short",
     ),
     # voice: scripted greeting (seed 001 §6.3, §6.6.1, §6.9; seed 002)
     "greeting.verdict": ("str", "pass | fail"),

@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
+from checklists.loader import ChecklistError
 from probes.analysis import greeting as rules
 from probes.analysis.audio import AudioError
+from probes.analysis.checklist_source import HOTLINE_ID, checklist_arg
 from probes.analysis.holiday_calendar import CalendarError, load_overrides
 from probes.analysis.silent_call import ParamError, SilentCallParams, analyze_recording
 
@@ -96,16 +98,19 @@ def analyze(
     help="Seconds from ringing to answer; after three rings an apology is required.",
 )
 @click.option(
-    "--forbidden",
-    multiple=True,
-    help="Forbidden phrase (repeatable). Default: the forbidden openings of seed 001 §6.3.",
+    "--checklist",
+    "checklist_ref",
+    default=HOTLINE_ID,
+    show_default=True,
+    help="Checklist whose phrases and parameters judge the greeting: a shipped checklist's "
+    "id or a YAML file.",
 )
 @click.option(
     "--timezone",
-    default=rules.DEFAULT_TIMEZONE,
+    default=None,
     envvar="AUDIT_TIMEZONE",
-    show_default=True,
-    help="Zone the rules are judged in (naive --at times are taken to be in it).",
+    help="Zone the rules are judged in (naive --at times are taken to be in it). "
+    "Default: the checklist's (Asia/Shanghai).",
 )
 @click.option(
     "--holiday-overrides",
@@ -118,15 +123,19 @@ def score_greeting(
     at_text: str,
     company: str | None,
     answered_after: float | None,
-    forbidden: tuple[str, ...],
-    timezone: str,
+    checklist_ref: str,
+    timezone: str | None,
     holiday_overrides: Path | None,
 ) -> None:
-    """Score a greeting transcript against the hotline greeting rules."""
+    """Score a greeting transcript against a hotline checklist (default: the shipped one)."""
     try:
         at = datetime.fromisoformat(at_text)
     except ValueError as exc:
         raise click.ClickException(f"--at: not an ISO 8601 time: {at_text!r}") from exc
+    try:
+        greeting_rules = rules.GreetingRules.from_checklist(checklist_arg(checklist_ref))
+    except (ChecklistError, LookupError, rules.GreetingError) as exc:
+        raise click.ClickException(f"--checklist: {exc}") from exc
     try:
         overrides = load_overrides(holiday_overrides) if holiday_overrides else None
         result = rules.score_greeting(
@@ -134,7 +143,7 @@ def score_greeting(
             at,
             company=company,
             answered_after_s=answered_after,
-            forbidden_phrases=forbidden or rules.DEFAULT_FORBIDDEN_PHRASES,
+            rules=greeting_rules,
             timezone=timezone,
             holiday_overrides=overrides,
         )

@@ -10,31 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from checklists.loader import CHECKLIST_DIR, ChecklistError, checklist_files, validate_file
 from checklists.rules import RuleError, judge
 from checklists.schema import Checklist
 from probes.analysis.chat import ChatAnalysis, analyse_chat
 from probes.analysis.chat_phrases import ChatRules
 from probes.analysis.chat_transcript import Transcript
+from probes.analysis.checklist_source import find_checklist
 
 DEFAULT_CHECKLIST_ID = "online-chat"
-
-
-def find_checklist(checklist_id: str, directory: str | Path = CHECKLIST_DIR) -> Checklist:
-    """The checklist file with this id; errors in other files do not stop the search."""
-    problems = []
-    for path in checklist_files(directory):
-        cl, file_problems = validate_file(path)
-        if cl is not None and cl.id == checklist_id:
-            return cl
-        if cl is None:
-            problems.extend(file_problems)
-    if problems:
-        raise ChecklistError(problems)
-    raise LookupError(f"no checklist with id {checklist_id!r} in {directory}")
+__all__ = ["DEFAULT_CHECKLIST_ID", "find_checklist", "judge_items", "rules_for", "score_chat"]
 
 
 def _data_texts(cl: Checklist, name: str, category: str | None = None) -> tuple[str, ...]:

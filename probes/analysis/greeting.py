@@ -1,77 +1,143 @@
-"""Score an agent's opening greeting (transcript text) against the hotline rules.
+"""Score an agent's opening greeting (transcript text) against the hotline checklist.
 
-Rules (seed 001 §6.3, §6.6.1, §6.9; seed 002 §3.4; issue 4):
-- salutation: 您好/你好, or a time-of-day or holiday greeting (早上好, 新年好 …);
-- company name, when one is configured for the venue;
+Rules (seed 001 §6.3, §6.6.1, §6.9; seed 002 §3.4); the wording of every element is the
+checklist's data (its items' ``phrases`` and its forbidden lists), never code:
+- salutation: 您好/你好, or a time-of-day or holiday greeting;
+- company name, when one is configured for the venue (homophones forgiven on voice);
 - offer of help: "请问有什么可以帮您" or a close variant;
-- from 00:00 to 12:00 local time the greeting starts with "早上好" (001 §6.3.1);
+- time of day, both ways: inside a required period's window (00:00–12:00 "早上好", 001
+  §6.3.1) its greeting must open the greeting; a period's greeting said outside its window
+  (早上好 at 16:05, 晚上好 in the morning) is wrong; otherwise no period greeting is needed;
 - on a festival day the festival greeting is required and replaces the time-of-day one
   (001 §6.3.3, see :mod:`probes.analysis.holiday_calendar`);
 - answered after three rings: an apology or thanks for waiting (001 §6.6.1, 002 §3.4);
-- no forbidden phrase (the checklist's list, 001 §6.9).
-
-Matching works on normalised text: NFKC (full-width ASCII → ASCII), case-folded, punctuation
-and spaces removed — transcripts punctuate at random.
+- no forbidden phrase (the checklist's §6.9 list and forbidden openings).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from checklists.phrases import escape
+from checklists.schema import Checklist
 from probes.analysis.answer import DEFAULT_RING_SECONDS, rings_for
-from probes.analysis.holiday_calendar import FESTIVAL_GREETINGS, Overrides, festivals_on
+from probes.analysis.checklist_source import HOTLINE_ID, shipped
+from probes.analysis.holiday_calendar import FESTIVALS, Overrides, festivals_on
+from probes.analysis.phrases import Element, Match, Mode, PhraseBook, Text, slot_values
 
 Verdict = Literal["pass", "fail"]
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_RINGS = 3  # seed 002 §3.4
-MORNING_GREETING = "早上好"
-MORNING_ENDS = time(12, 0)  # seed 001 §6.3.1: 凌晨0:00-12:00
-
-# Forbidden openings of seed 001 §6.3 (the full §6.9 list lives in the checklist data and is
-# passed in by the caller; this default serves the CLI and callers without a checklist).
-DEFAULT_FORBIDDEN_PHRASES: tuple[str, ...] = (
-    "喂,说话呀",
-    "喂,有什么事快说!不说我挂线啦",
-    "喂,有什么事,说吧!",
-    "喂,说话呀!再不说话我就挂机了啊!",
-)
-
-_SALUTATIONS = ("您好", "你好", "早上好", "上午好", "中午好", "下午好", "晚上好", "节日快乐")
-_OFFER_OF_HELP = re.compile(
-    "|".join(
-        (
-            # 有什么可以帮您 / 帮到您 / 能帮您 / 可以为您(服务/效劳) / 我能帮你
-            r"有什么(?:我)?(?:可以|能|能够)?(?:我)?(?:帮|帮到|帮助|帮上|为)(?:您|你)",
-            # 您需要什么帮助 / 需要帮忙吗
-            r"需要(?:什么|哪些|啥)?(?:帮助|帮忙|服务)",
-            # 很高兴为您服务
-            r"(?:很高兴|乐意|竭诚)为(?:您|你)服务",
-        )
-    )
-)
-_APOLOGY = (
-    "抱歉",
-    "对不起",
-    "不好意思",
-    "久等",
-    "耐心等候",
-    "耐心等待",
-    "感谢您的等待",
-    "谢谢您的等待",
-)
-
 ELEMENTS = ("salutation", "company", "offer_of_help", "time_of_day", "holiday", "apology_for_wait")
+FORBIDDEN_MEASURE = "greeting.forbidden_phrases"
+DEFAULT_FORBIDDEN_LISTS = ("forbidden_phrases", "forbidden_openings")
+PERIODS = ("morning", "noon", "afternoon", "evening")
 
 
 class GreetingError(ValueError):
     """Bad scoring input (unknown time zone, negative wait …); names the field."""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: time
+    end: time | None  # None: until midnight ("24:00")
+
+    def holds(self, t: time) -> bool:
+        return self.start <= t and (self.end is None or t < self.end)
+
+
+def parse_window(value: Any, where: str) -> Window:
+    """``"00:00-12:00"`` (``24:00`` ends at midnight)."""
+    try:
+        a, b = str(value).split("-")
+        start = time.fromisoformat(a.strip())
+        end = None if b.strip() == "24:00" else time.fromisoformat(b.strip())
+    except ValueError as exc:
+        raise GreetingError(f"{where}: expected a window like 00:00-12:00, got {value!r}") from exc
+    if end is not None and end <= start:
+        raise GreetingError(f"{where}: window {value!r} ends before it starts")
+    return Window(start, end)
+
+
+def _binding_params(cl: Checklist) -> dict[str, Any]:
+    """Every binding's params, first one wins (ring cadence, windows, zone)."""
+    out: dict[str, Any] = {}
+    for item in cl.items():
+        if item.measure is not None:
+            for key, value in item.measure.params.items():
+                out.setdefault(key, value)
+    return out
+
+
+@dataclass(frozen=True)
+class GreetingRules:
+    """What the greeting judge needs from a checklist."""
+
+    book: PhraseBook
+    windows: Mapping[str, Window] = field(default_factory=dict)
+    required: tuple[str, ...] = ("morning",)
+    timezone: str = DEFAULT_TIMEZONE
+    ring_seconds: float = DEFAULT_RING_SECONDS
+    max_rings: int = MAX_RINGS
+    forbidden_lists: tuple[str, ...] = DEFAULT_FORBIDDEN_LISTS
+
+    @classmethod
+    def from_checklist(cls, cl: Checklist) -> GreetingRules:
+        """Rules of ``cl``; phrases it does not define come from the shipped hotline list."""
+        base = None if cl.id == HOTLINE_ID else default_rules()
+        book = PhraseBook.from_checklist(cl, base.book if base else None)
+        params = _binding_params(cl)
+        windows = dict(base.windows) if base else {}
+        for period in PERIODS:
+            if period in params:
+                windows[period] = parse_window(params[period], f"params.{period}")
+        required = params.get("required", base.required if base else ("morning",))
+        if isinstance(required, str):
+            required = [required]
+        forbidden: tuple[str, ...] = ()
+        for item in cl.items():
+            if item.measure is not None and item.measure.measure == FORBIDDEN_MEASURE:
+                forbidden = tuple(item.measure.data)
+        return cls(
+            book=book,
+            windows=windows,
+            required=tuple(str(r) for r in required),
+            timezone=str(params.get("timezone", DEFAULT_TIMEZONE)),
+            ring_seconds=float(str(params.get("ring_period_s", DEFAULT_RING_SECONDS))),
+            max_rings=int(str(params.get("max_rings", MAX_RINGS))),
+            forbidden_lists=forbidden
+            or (base.forbidden_lists if base else DEFAULT_FORBIDDEN_LISTS),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> GreetingRules:
+    """The shipped hotline checklist's rules."""
+    return GreetingRules.from_checklist(shipped(HOTLINE_ID))
+
+
+_RULES: dict[int, tuple[Checklist, GreetingRules]] = {}
+
+
+def rules_of(checklist: Checklist | None) -> GreetingRules:
+    """The greeting rules of ``checklist`` (None: the shipped hotline), built once per object."""
+    if checklist is None:
+        return default_rules()
+    cached = _RULES.get(id(checklist))
+    if cached is not None and cached[0] is checklist:
+        return cached[1]
+    if len(_RULES) > 64:
+        _RULES.clear()
+    rules = GreetingRules.from_checklist(checklist)
+    _RULES[id(checklist)] = (checklist, rules)
+    return rules
 
 
 @dataclass(frozen=True)
@@ -85,17 +151,19 @@ class GreetingResult:
     forbidden_phrases: tuple[str, ...]
     verdict: Verdict
     reasons: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
 
     def elements(self) -> dict[str, bool | None]:
         return {name: getattr(self, name) for name in ELEMENTS}
 
     def to_json(self) -> dict[str, Any]:
-        """The exact JSON of ``audit probes score-greeting`` (issue 4)."""
+        """The JSON of ``audit probes score-greeting`` (issue 4, plus the matches)."""
         return {
             "elements": self.elements(),
             "forbidden_phrases": list(self.forbidden_phrases),
             "verdict": self.verdict,
             "reasons": list(self.reasons),
+            "matches": [m.to_json() for m in self.matches],
         }
 
     def measures(self) -> dict[str, Any]:
@@ -109,12 +177,6 @@ class GreetingResult:
         }
 
 
-def normalise(text: str) -> str:
-    """NFKC, case-folded, without punctuation, symbols or spaces."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PSZC")
-
-
 def local_time(at: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     """``at`` in the judging zone; a naive time is taken to be in that zone already."""
     try:
@@ -126,24 +188,46 @@ def local_time(at: datetime, timezone: str = DEFAULT_TIMEZONE) -> datetime:
     return at.astimezone(zone)
 
 
-_CLAUSES = re.compile(r"[,.!?;:,。!?;:、\s]+")
-# Phrases this short ("什么?", "说吧") are forbidden as an utterance, not as part of a word:
-# "什么" occurs inside every standard offer of help ("请问有什么可以帮您?").
-SHORT_PHRASE = 4
-
-
-def forbidden_heard(lines: Sequence[str], phrases: Sequence[str]) -> list[str]:
-    """Phrases of ``phrases`` said in ``lines``: long ones anywhere, short ones as a clause."""
-    whole = normalise("".join(lines))
-    clauses = {normalise(c) for line in lines for c in _CLAUSES.split(line) if normalise(c)}
+def forbidden_heard(
+    lines: Sequence[str],
+    rules: GreetingRules | None = None,
+    *,
+    mode: Mode = "voice",
+    extra: Sequence[str] = (),
+) -> tuple[list[str], list[Match]]:
+    """Forbidden phrases (their seed wording) said anywhere in ``lines``, with the matches."""
+    r = rules or default_rules()
+    text = Text.of(list(lines))
     heard: list[str] = []
-    for phrase in dict.fromkeys(phrases):
-        norm = normalise(phrase)
-        if not norm:
+    matches: list[Match] = []
+    for entry, found in r.book.listed(r.forbidden_lists, text, mode=mode):
+        heard.append(str(entry.label))
+        matches.extend(found)
+    for phrase in dict.fromkeys(extra):
+        if phrase in heard:
             continue
-        if (norm in clauses) if len(norm) < SHORT_PHRASE else (norm in whole):
+        found = Element(phrase, (escape(phrase),), label=phrase).find(text, mode=mode)
+        if found:
             heard.append(phrase)
-    return heard
+            matches.extend(found)
+    return heard, matches
+
+
+def _time_of_day(
+    found: dict[str, list[Match]], first: int | None, now: time, rules: GreetingRules
+) -> tuple[bool | None, str | None]:
+    """(verdict, reason) for the period greetings heard (``found``) at local time ``now``."""
+    wrong = [p for p in found if p in rules.windows and not rules.windows[p].holds(now)]
+    if wrong:
+        return False, "wrong_time_of_day"
+    required = [p for p in rules.required if p in rules.windows and rules.windows[p].holds(now)]
+    if required:
+        heard = [p for p in required if p in found]
+        # "在欢迎语前加早上好": it opens the greeting (nothing greets before it).
+        if not heard or first is None or found[heard[0]][0].start > first:
+            return False, "missing_time_of_day"
+        return True, None
+    return (True, None) if found else (None, None)
 
 
 def score_greeting(
@@ -152,35 +236,54 @@ def score_greeting(
     *,
     company: str | None = None,
     answered_after_s: float | None = None,
-    forbidden_phrases: Sequence[str] = DEFAULT_FORBIDDEN_PHRASES,
-    timezone: str = DEFAULT_TIMEZONE,
-    ring_seconds: float = DEFAULT_RING_SECONDS,
-    max_rings: int = MAX_RINGS,
+    rules: GreetingRules | None = None,
+    extra_forbidden: Sequence[str] = (),
+    later_lines: Sequence[str] = (),
+    timezone: str | None = None,
+    ring_seconds: float | None = None,
+    max_rings: int | None = None,
     holiday_overrides: Overrides | None = None,
+    mode: Mode = "voice",
 ) -> GreetingResult:
-    """Judge ``text`` spoken at ``at`` (see the module doc for the rules)."""
+    """Judge ``text`` spoken at ``at`` (see the module doc). Forbidden phrases are looked for
+    in ``text`` and in ``later_lines`` (the rest of the call)."""
+    r = rules or default_rules()
     if answered_after_s is not None and answered_after_s < 0:
         raise GreetingError(f"answered_after: must not be negative, got {answered_after_s}")
-    said = normalise(text)
-    when = local_time(at, timezone)
-    festivals = festivals_on(when.date(), holiday_overrides)
-    festival_words = {g for f in festivals for g in FESTIVAL_GREETINGS[f]}
-    every_festival_word = {g for gs in FESTIVAL_GREETINGS.values() for g in gs}
+    when = local_time(at, timezone or r.timezone)
+    said = Text.of(text)
+    slots = slot_values(company)
+    book = r.book
+    matches: list[Match] = []
 
-    salutation = any(w in said for w in (*_SALUTATIONS, *every_festival_word))
-    company_ok = None
-    if company is not None and normalise(company):
-        company_ok = normalise(company) in said
-    offer = _OFFER_OF_HELP.search(said) is not None
-    holiday = any(w in said for w in festival_words) if festivals else None
-    # A festival greeting replaces the time-of-day one (001 §6.3.3).
-    time_of_day = None
-    if not festivals and when.time() < MORNING_ENDS:
-        time_of_day = said.startswith(MORNING_GREETING)
+    def look(name: str) -> list[Match]:
+        found = book.find(name, said, mode=mode, slots=slots) if book.has(name) else []
+        matches.extend(found)
+        return found
+
+    festivals = festivals_on(when.date(), holiday_overrides)
+    periods = {p: m for p in PERIODS if (m := look(p))}
+    # Any festival's greeting is a salutation; only today's satisfies the holiday rule.
+    festival_hits = {f: m for f in FESTIVALS if (m := look(f"festival.{f}"))}
+    plain = look("salutation")
+    greeted = [m.start for ms in (plain, *periods.values(), *festival_hits.values()) for m in ms]
+    salutation = bool(greeted)
+    company_ok = bool(look("company")) if slots else None
+    offer = bool(look("offer_of_help"))
+    holiday = any(f in festival_hits for f in festivals) if festivals else None
+    time_of_day, tod_reason = None, None
+    if not festivals:  # a festival greeting replaces the time-of-day one (001 §6.3.3)
+        time_of_day, tod_reason = _time_of_day(
+            periods, min(greeted) if greeted else None, when.time(), r
+        )
     apology = None
-    if answered_after_s is not None and rings_for(answered_after_s, ring_seconds) > max_rings:
-        apology = any(w in said for w in _APOLOGY)
-    heard = tuple(forbidden_heard([text], forbidden_phrases))
+    if answered_after_s is not None:
+        rings = rings_for(answered_after_s, ring_seconds or r.ring_seconds)
+        if rings > (max_rings or r.max_rings):
+            apology = bool(look("apology_for_wait"))
+    lines = [text, *later_lines]
+    heard, forbidden_matches = forbidden_heard(lines, r, mode=mode, extra=extra_forbidden)
+    matches.extend(m for m in forbidden_matches if m.segment == 0)
 
     values = {
         "salutation": salutation,
@@ -190,7 +293,12 @@ def score_greeting(
         "holiday": holiday,
         "apology_for_wait": apology,
     }
-    reasons = [f"missing_{name}" for name in ELEMENTS if values[name] is False]
+    reasons: list[str] = []
+    for name in ELEMENTS:
+        if values[name] is False:
+            reasons.append(
+                tod_reason if name == "time_of_day" and tod_reason else f"missing_{name}"
+            )
     if heard:
         reasons.append("forbidden_phrase")
     return GreetingResult(
@@ -200,7 +308,8 @@ def score_greeting(
         time_of_day=time_of_day,
         holiday=holiday,
         apology_for_wait=apology,
-        forbidden_phrases=heard,
+        forbidden_phrases=tuple(heard),
         verdict="fail" if reasons else "pass",
         reasons=tuple(reasons),
+        matches=tuple(sorted(matches, key=lambda m: (m.segment, m.start, m.end))),
     )

@@ -1,7 +1,7 @@
 """Which festival greeting a date calls for (seed 001 §6.3.3).
 
 New Year's Day and Spring Festival: "新年好"; Labour Day: "劳动节快乐"; Mid-Autumn: "中秋节快乐";
-National Day: "国庆节快乐". The days come from the maintained ``holidays`` China calendar; the
+National Day: "国庆节快乐" (the wording is the checklist's). The days come from the maintained ``holidays`` China calendar; the
 seed says the exact days follow each year's holiday notice, so overrides are data
 (:func:`load_overrides`), not code.
 
@@ -25,14 +25,9 @@ import holidays
 
 from checklists.yamlsrc import MAX_BYTES, YamlSyntaxError, safe_load
 
-# festival key -> the seed's greeting first, then close variants heard in practice.
-FESTIVAL_GREETINGS: dict[str, tuple[str, ...]] = {
-    "new_year": ("新年好", "新年快乐", "元旦快乐"),
-    "spring_festival": ("新年好", "新年快乐", "春节快乐", "过年好"),
-    "labour_day": ("劳动节快乐", "五一快乐"),
-    "mid_autumn": ("中秋节快乐", "中秋快乐"),
-    "national_day": ("国庆节快乐", "国庆快乐"),
-}
+# The festivals of seed 001 §6.3.3; each one's greeting is checklist data (the hotline item
+# greeting.holiday has a phrase element ``festival.<key>`` per festival).
+FESTIVALS = ("new_year", "spring_festival", "labour_day", "mid_autumn", "national_day")
 
 # Names in the holidays package's China calendar (language en_US) -> festival key.
 _CALENDAR_NAMES = {
@@ -131,10 +126,10 @@ def load_overrides(source: str | Path | Mapping[Any, Any]) -> dict[date, str | N
             day = key if isinstance(key, date) else date.fromisoformat(str(key))
         except ValueError as exc:
             raise CalendarError(f"{where}: {key!r} is not a date (YYYY-MM-DD)") from exc
-        if value is not None and value not in FESTIVAL_GREETINGS:
+        if value is not None and value not in FESTIVALS:
             raise CalendarError(
                 f"{where}: {day.isoformat()}: unknown festival {value!r}; expected one of "
-                f"{', '.join(FESTIVAL_GREETINGS)} or null"
+                f"{', '.join(FESTIVALS)} or null"
             )
         out[day] = value
     return out

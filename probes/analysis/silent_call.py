@@ -4,6 +4,11 @@ When the caller says nothing, the agent must repeat the greeting (001: three tim
 rule: at least twice) with ~5 s pauses and wait again before hanging up. From the agent's
 channel we measure utterances, the pauses between them and the final wait (recording end −
 end of the last utterance), and judge them against the checklist binding's parameters.
+
+A recording that *we* ended (the probe's listening time ran out) while the agent was still
+inside the protocol proves nothing either way: it is ``inconclusive``, never
+``hung_up_too_soon``. Probes whose listening time cannot cover the protocol are refused
+before they call (:meth:`SilentCallParams.required_listen_s`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from checklists.schema import Checklist
 from probes.analysis.audio import Audio, read_wav
 from probes.analysis.vad import (
     DEFAULT_CONFIG,
@@ -29,9 +35,13 @@ from probes.analysis.vad import (
     tonal_flags,
 )
 
-Verdict = Literal["pass", "fail"]
+Verdict = Literal["pass", "fail", "inconclusive"]
 # Reasons, in the order they are reported (issue 4 vocabulary).
 REASONS = ("too_few_repetitions", "pause_too_short", "pause_too_long", "hung_up_too_soon")
+LISTENING_TOO_SHORT = "listening_too_short"
+# A recording this close to the listening limit was ended by the probe, not by the agent.
+CUT_TOLERANCE_S = 1.0
+SILENT_MEASURE_ROOT = "silent_call"
 
 
 class ParamError(ValueError):
@@ -53,11 +63,19 @@ class SilentCallParams:
     final_wait_min_s: float = 4.0
     min_silence_s: float = 1.0
     closing_phrase: str | None = None
+    # How long one greeting takes to say (for the listening time a probe needs).
+    greeting_s: float = 5.0
 
     def __post_init__(self) -> None:
         if self.repetitions < 1:
             raise ParamError(f"repetitions must be at least 1, got {self.repetitions}")
-        for name in ("pause_min_s", "pause_max_s", "final_wait_min_s", "min_silence_s"):
+        for name in (
+            "pause_min_s",
+            "pause_max_s",
+            "final_wait_min_s",
+            "min_silence_s",
+            "greeting_s",
+        ):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ParamError(f"{name} must be a non-negative number, got {value!r}")
@@ -67,6 +85,19 @@ class SilentCallParams:
             )
         if self.min_silence_s <= 0:
             raise ParamError(f"min_silence_s must be positive, got {self.min_silence_s}")
+
+    def required_listen_s(self) -> float:
+        """Listening time that covers a compliant agent who takes the longest allowed pauses:
+        repetitions × greeting + (repetitions − 1) × pause_max + final wait."""
+        pauses = (self.repetitions - 1) * self.pause_max_s
+        return round(self.repetitions * self.greeting_s + pauses + self.final_wait_min_s, 2)
+
+    def explain_listen(self) -> str:
+        return (
+            f"{self.repetitions} × {self.greeting_s:g} s greeting + {self.repetitions - 1} × "
+            f"{self.pause_max_s:g} s pauses + {self.final_wait_min_s:g} s final wait = "
+            f"{self.required_listen_s():g} s"
+        )
 
     @classmethod
     def from_params(
@@ -125,10 +156,14 @@ class SilentCallResult:
         }
 
     def measures(self) -> dict[str, Any]:
-        """Measures under the names of ``checklists.measures`` (``silent_call.*``)."""
+        """Measures under the names of ``checklists.measures`` (``silent_call.*``).
+
+        An inconclusive recording has no verdict (null): the item cannot be judged (N/A),
+        and ``silent_call.inconclusive`` says why."""
         return {
             "silent_call": {
-                "verdict": self.verdict,
+                "verdict": None if self.verdict == "inconclusive" else self.verdict,
+                "inconclusive": self.verdict == "inconclusive",
                 "repetitions": len(self.utterances),
                 "final_wait_s": self.final_wait_s,
                 "reasons": list(self.reasons),
@@ -140,8 +175,15 @@ def judge(
     utterances: list[Utterance] | tuple[Utterance, ...],
     duration_s: float,
     params: SilentCallParams | None = None,
+    *,
+    listen_s: float | None = None,
 ) -> SilentCallResult:
-    """Verdict from utterances (sorted, non-overlapping) and the recording's length."""
+    """Verdict from utterances (sorted, non-overlapping) and the recording's length.
+
+    ``listen_s``: the probe's listening limit; a recording that lasted that long was ended
+    by the probe, so an unfinished protocol is ``inconclusive`` unless what was heard already
+    breaks it (a pause out of bounds, or a silence longer than the longest allowed pause).
+    """
     p = params or SilentCallParams()
     utts = tuple(utterances)
     # Round once and judge the rounded figures, so the printed numbers explain the verdict.
@@ -157,14 +199,31 @@ def judge(
     if final_wait is not None and final_wait < p.final_wait_min_s:
         found.add("hung_up_too_soon")
     reasons = tuple(r for r in REASONS if r in found)
+    verdict: Verdict = "fail" if reasons else "pass"
+    cut_short = listen_s is not None and duration_s >= listen_s - CUT_TOLERANCE_S
+    if reasons and cut_short and not found & {"pause_too_short", "pause_too_long"}:
+        trailing = duration_s - (utts[-1].end_s if utts else 0.0)
+        # Still inside the protocol when we stopped listening: the next greeting (or the
+        # agent's own hang-up after the final wait) could have come.
+        if len(utts) >= p.repetitions or trailing <= p.pause_max_s:
+            verdict, reasons = "inconclusive", (LISTENING_TOO_SHORT,)
     return SilentCallResult(
         utterances=utts,
         pauses_s=pauses,
         final_wait_s=final_wait,
         duration_s=round(duration_s, 3),
-        verdict="fail" if reasons else "pass",
+        verdict=verdict,
         reasons=reasons,
     )
+
+
+def protocol_params(checklist: Checklist) -> dict[str, Any]:
+    """The parameters of the checklist's silent-call binding ({} when it has none)."""
+    for item in checklist.items():
+        b = item.measure
+        if b is not None and b.measure.split(".")[0] == SILENT_MEASURE_ROOT:
+            return dict(b.params)
+    return {}
 
 
 def analyze_samples(
@@ -173,6 +232,7 @@ def analyze_samples(
     params: SilentCallParams | None = None,
     *,
     start_s: float = 0.0,
+    listen_s: float | None = None,
     config: VadConfig = DEFAULT_CONFIG,
 ) -> SilentCallResult:
     """Silent-call analysis of one channel (the callee's) of int16 samples.
@@ -187,7 +247,7 @@ def analyze_samples(
     found = detect_utterances(samples[offset:], rate, min_silence_s=p.min_silence_s, config=config)
     shift = offset / rate
     utts = [Utterance(round(u.start_s + shift, 3), round(u.end_s + shift, 3)) for u in found]
-    return judge(utts, len(samples) / rate, p)
+    return judge(utts, len(samples) / rate, p, listen_s=listen_s)
 
 
 def callee_channel(audio: Audio) -> int:
@@ -227,9 +287,10 @@ def analyze_recording(
     *,
     channel: int | None = None,
     start_s: float | None = None,
+    listen_s: float | None = None,
     config: VadConfig = DEFAULT_CONFIG,
 ) -> SilentCallResult:
-    """Read a WAV (path or bytes) and analyse ``channel`` (0-based; default: the callee).
+    """Read a recording (path or bytes) and analyse ``channel`` (0-based; default: the callee).
 
     ``start_s`` None means: on a stereo recording, start after the last DTMF digit the probe
     sent (heard on the other channel), so an IVR menu is not taken for greetings; else 0.
@@ -242,4 +303,6 @@ def analyze_recording(
         start_s = 0.0
         if audio.n_channels == 2:
             start_s = dtmf_end_s(audio.channel(1 - index), audio.sample_rate, config) or 0.0
-    return analyze_samples(samples, audio.sample_rate, params, start_s=start_s, config=config)
+    return analyze_samples(
+        samples, audio.sample_rate, params, start_s=start_s, listen_s=listen_s, config=config
+    )

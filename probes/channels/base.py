@@ -293,6 +293,8 @@ class Binding:
     rule: str
     params: Mapping[str, Any]
     data: Mapping[str, tuple[str, ...]]
+    # The checklist the binding belongs to: its phrase patterns judge the words.
+    checklist: Checklist | None = field(default=None, compare=False, repr=False)
 
     @property
     def root(self) -> str:
@@ -301,7 +303,7 @@ class Binding:
     @classmethod
     def of(cls, binding: MeasureBinding, checklist: Checklist) -> Binding:
         data = {n: tuple(e.text for e in checklist.data.get(n, [])) for n in binding.data}
-        return cls(binding.measure, binding.rule, dict(binding.params), data)
+        return cls(binding.measure, binding.rule, dict(binding.params), data, checklist)
 
 
 def measure(measures: Mapping[str, Any], name: str) -> Any:

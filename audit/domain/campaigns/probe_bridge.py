@@ -16,6 +16,7 @@ from typing import Any
 from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
 
 ATTEMPT_OUTCOMES = ("answered", "busy", "no_answer")
+INCONCLUSIVE = "inconclusive"
 # Longer than any create-call request can take (the voice channel's HTTP timeout is 30 s):
 # a probe run still without a call SID after this was never placed.
 PLACE_TIMEOUT_S = 90.0
@@ -111,12 +112,14 @@ def result_from_row(row: dict[str, Any]) -> ProbeResult | None:
     rang = bool(row.get("rang")) or outcome == "answered"
     answer_s = _measure(measures, "answer_seconds")
     silent = _measure(measures, "silent_call.verdict")
+    if _measure(measures, "silent_call.inconclusive") is True:
+        silent = INCONCLUSIVE
     greeting = _measure(measures, "greeting.verdict")
     return ProbeResult(
         outcome=outcome,
         answer_seconds=float(answer_s) if answer_s is not None else None,
         rang=rang,
-        silent_call_verdict=silent if silent in ("pass", "fail") else None,
+        silent_call_verdict=silent if silent in ("pass", "fail", INCONCLUSIVE) else None,
         greeting_verdict=greeting if greeting in ("pass", "fail") else None,
         started_at=row.get("started_at"),
         probe_run_id=int(row["id"]),

@@ -25,6 +25,7 @@ from audit.domain.campaigns.tables import CampaignRun, CampaignTarget, ProbeCamp
 from audit.domain.operators.tables import Venue
 from audit.domain.plans import access as plan_access
 from audit.domain.probing.chat import CHAT_VENUE_KINDS
+from audit.domain.probing.listening import check_listen_time
 from audit.errors import DomainError, InvalidTransition, NotFound
 from audit.jobs.config import get_job_settings
 from audit.settings import get_settings
@@ -121,6 +122,8 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
         loc = ".".join(str(p) for p in err["loc"])
         raise DomainError(f"{err['msg']}", field=f"schedule.{loc}" if loc else "schedule") from exc
     script_id = _script_for(data)
+    if data.probe_kind == "voice_silent_call":
+        await check_listen_time(data.listen_s, plan_id=data.plan_id)
     targets: list[tuple[int, str, str | None]] = []
     seen: set[int] = set()
     for i, t in enumerate(data.targets):

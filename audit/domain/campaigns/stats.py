@@ -13,6 +13,8 @@ rings = 15 s at the 5 s ring cadence):
   (the ⌈0.9·n⌉-th smallest value), so it is always an observed value.
 - *Abandonment* = attempts that rang but were never answered / attempts.
 - *Silent-call* and *greeting compliance* = ``pass`` verdicts / answered runs with a verdict.
+  An ``inconclusive`` silent call (the probe stopped listening inside the protocol) has no
+  verdict: it is left out of the rate and counted on its own (``silent_call_inconclusive``).
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ class RunResult:
     outcome: Outcome
     answer_seconds: float | None = None
     rang: bool | None = None  # None: inferred (no_answer ⇒ rang, busy ⇒ did not)
-    silent_call_verdict: Literal["pass", "fail"] | None = None
+    silent_call_verdict: Literal["pass", "fail", "inconclusive"] | None = None
     greeting_verdict: Literal["pass", "fail"] | None = None
 
     def __post_init__(self) -> None:
@@ -151,6 +153,7 @@ class Summary:
     abandonment: Rate
     silent_call_compliance: Rate
     greeting_compliance: Rate
+    silent_call_inconclusive: int = 0
 
 
 def summarize(
@@ -164,7 +167,8 @@ def summarize(
     answered = [r for r in attempts if r.outcome == "answered"]
     times = [float(r.answer_seconds) for r in answered if r.answer_seconds is not None]
     in_time = sum(1 for t in times if t <= service_level_threshold_s)
-    silent = [r.silent_call_verdict for r in answered if r.silent_call_verdict is not None]
+    silent = [r.silent_call_verdict for r in answered if r.silent_call_verdict in ("pass", "fail")]
+    inconclusive = sum(1 for r in answered if r.silent_call_verdict == "inconclusive")
     greet = [r.greeting_verdict for r in answered if r.greeting_verdict is not None]
     n = len(attempts)
     return Summary(
@@ -182,6 +186,7 @@ def summarize(
         abandonment=Rate.of(sum(1 for r in attempts if r.rang_unanswered), n, confidence),
         silent_call_compliance=Rate.of(silent.count("pass"), len(silent), confidence),
         greeting_compliance=Rate.of(greet.count("pass"), len(greet), confidence),
+        silent_call_inconclusive=inconclusive,
     )
 
 

@@ -71,7 +71,8 @@ class CampaignRun(Table, tablename="campaign_run"):
     outcome = Varchar(length=12, null=True, default=None)
     answer_seconds = Real(null=True, default=None)
     rang = Varchar(length=5, null=True, default=None)  # "true" | "false" | None
-    silent_call_verdict = Varchar(length=4, null=True, default=None)
+    # pass | fail | inconclusive (the probe stopped listening inside the protocol)
+    silent_call_verdict = Varchar(length=12, null=True, default=None)
     greeting_verdict = Varchar(length=4, null=True, default=None)
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)

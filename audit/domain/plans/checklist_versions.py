@@ -36,8 +36,12 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
 
 def parse_yaml(text: str, name: str = "<upload>") -> Checklist:
     """Validate checklist YAML; problems become one 400 listing ``name:line: message``."""
+    from probes.analysis.phrases.check import example_problems
+
     cl, problems = validate_text(text, name)
-    if cl is None:
+    if cl is not None:
+        problems = example_problems(cl, text, name)
+    if cl is None or problems:
         raise DomainError("; ".join(str(p) for p in problems), field="yaml")
     return cl
 

@@ -31,8 +31,9 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, type=click.Path())
 def check(paths: tuple[str, ...]) -> None:
     """Validate checklist files (default: the shipped ones); print FILE:LINE: MESSAGE for
-    each problem and exit 1 if there is any."""
-    from checklists.loader import validate_file
+    each problem and exit 1 if there is any. Phrase examples are checked against their
+    patterns too."""
+    from probes.analysis.phrases.check import check_file
 
     files = _files(paths)
     if not files:
@@ -40,7 +41,7 @@ def check(paths: tuple[str, ...]) -> None:
         sys.exit(2)
     failed = 0
     for path in files:
-        _, problems = validate_file(path)
+        problems = check_file(path)
         for problem in problems:
             click.echo(str(problem))
         failed += bool(problems)

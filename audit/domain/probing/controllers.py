@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
@@ -12,6 +12,7 @@ from litestar.params import Body, JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.plans.checklist_versions import pinned_checklist
 from audit.domain.probing import access, services
 from audit.domain.probing.chat_controllers import CHAT_ROUTES
 from audit.domain.probing.schemas import (
@@ -25,8 +26,14 @@ from audit.domain.probing.schemas import (
 from audit.domain.probing.webhooks import TwilioWebhookController
 from audit.errors import DomainError
 from probes.analysis.audio import AudioError
-from probes.analysis.greeting import GreetingError, score_greeting
-from probes.analysis.silent_call import ParamError, SilentCallParams, analyze_recording
+from probes.analysis.checklist_source import HOTLINE_ID, shipped
+from probes.analysis.greeting import GreetingError, rules_of, score_greeting
+from probes.analysis.silent_call import (
+    ParamError,
+    SilentCallParams,
+    analyze_recording,
+    protocol_params,
+)
 
 STARTERS = allow("admin", "supervisor", "inspector")
 READERS = allow(*ALL_ROLES)
@@ -87,14 +94,22 @@ class ManualAnalysisController(Controller):
     ) -> SilentCallOut:
         content = await data.file.read()
         given = {
-            f.name: getattr(data, f.name)
-            for f in dataclasses.fields(SilentCallParams)
-            if getattr(data, f.name, None) is not None
+            **protocol_params(shipped(HOTLINE_ID)),
+            **{
+                f.name: getattr(data, f.name)
+                for f in dataclasses.fields(SilentCallParams)
+                if getattr(data, f.name, None) is not None
+            },
         }
         try:
-            params = SilentCallParams.from_params(given)
+            params = SilentCallParams.from_params(given, strict=False)
             result = await asyncio.to_thread(
-                analyze_recording, content, params, channel=data.channel
+                analyze_recording,
+                content,
+                params,
+                channel=data.channel,
+                start_s=data.start_s,
+                listen_s=data.listen_s,
             )
         except (AudioError, ParamError) as exc:
             raise DomainError(
@@ -104,14 +119,18 @@ class ManualAnalysisController(Controller):
 
     @post("/greeting", guards=[ANALYSTS], status_code=200, summary="Score a greeting transcript")
     async def greeting(self, data: JSONBody[TranscriptIn]) -> GreetingOut:
-        kwargs: dict[str, Any] = {
-            "company": data.company,
-            "answered_after_s": data.answered_after_s,
-        }
-        if data.forbidden_phrases is not None:
-            kwargs["forbidden_phrases"] = data.forbidden_phrases
+        checklist = None
+        if data.checklist_version_id is not None:
+            checklist = await pinned_checklist(data.checklist_version_id)
         try:
-            result = score_greeting(data.text, data.at, **kwargs)
+            result = score_greeting(
+                data.text,
+                data.at,
+                company=data.company,
+                answered_after_s=data.answered_after_s,
+                rules=rules_of(checklist),
+                extra_forbidden=data.forbidden_phrases or (),
+            )
         except GreetingError as exc:
             raise DomainError(str(exc)) from exc
         return GreetingOut(**result.to_json())

@@ -120,13 +120,14 @@ async def finish_voice_run(run_id: int) -> None:
             if evidence_id is not None:
                 evidence_ids.append(evidence_id)
             try:
-                result = await asyncio.to_thread(analyze_recording, data)
+                listen = run["params"].get("listen_s")
+                result = await asyncio.to_thread(analyze_recording, data, listen_s=listen)
             except AudioError as exc:
                 failure = f"recording cannot be analysed: {exc}"
             else:
                 observations["silent_call"] = {**result.to_json(), "duration_s": result.duration_s}
     observations = observe(events, observations, run["params"])
-    measures = run_measures(events, observations, run["params"])
+    measures = run_measures(events, observations, run["params"], await run_checklist(run))
     done = terminal_event(events)
     status = "analysis_failed" if failure else "completed"
     async with engine().transaction():
@@ -154,7 +155,7 @@ async def refresh_measures(run_id: int) -> None:
     run = await load_run(run_id)
     events = await _events(run_id)
     observations = observe(events, dict(run["observations"] or {}), run["params"])
-    measures = run_measures(events, observations, run["params"])
+    measures = run_measures(events, observations, run["params"], await run_checklist(run))
     if _plain(measures) == _plain(run["measures"]) and _plain(observations) == _plain(
         run["observations"]
     ):
@@ -170,20 +171,35 @@ async def refresh_measures(run_id: int) -> None:
     await hand_to_items(run_id)
 
 
+async def _pinned(version_id: int) -> Checklist:
+    from audit.domain.plans.checklist_versions import pinned_checklist
+
+    checklist = _checklists.get(version_id)
+    if checklist is None:  # versions are immutable once pinned: parse each once
+        checklist = _checklists[version_id] = await pinned_checklist(version_id)
+    return checklist
+
+
+async def run_checklist(run: dict[str, Any]) -> Checklist | None:
+    """The checklist that judges a run: its inspection's pinned version (None: the shipped
+    hotline checklist)."""
+    from audit.domain.inspections.access import load_inspection
+
+    if run.get("inspection_id") is None:
+        return None
+    inspection = await load_inspection(run["inspection_id"])
+    return await _pinned(int(inspection["checklist_version_id"]))
+
+
 async def hand_to_items(run_id: int) -> None:
     """Record the run's measures on every voice-bound item of its inspection."""
-    from audit.domain.inspections.access import load_inspection
     from audit.domain.inspections.services import record_item_result
-    from audit.domain.plans.checklist_versions import pinned_checklist
 
     run = await load_run(run_id)
     if run["inspection_id"] is None or run["measures"] is None:
         return
-    inspection = await load_inspection(run["inspection_id"])
-    version_id = int(inspection["checklist_version_id"])
-    checklist = _checklists.get(version_id)
-    if checklist is None:  # versions are immutable once pinned: parse each once
-        checklist = _checklists[version_id] = await pinned_checklist(version_id)
+    checklist = await run_checklist(run)
+    assert checklist is not None
     before = {r["item_id"]: r for r in run["item_results"] or []}
     results: list[dict[str, Any]] = []
     for item in checklist.items():

@@ -60,12 +60,19 @@ class ProbeRunOut(BaseModel):
 
 
 class RecordingForm(BaseModel):
-    """multipart/form-data: a WAV recorded by hand, and optional protocol parameters."""
+    """multipart/form-data: a recording made by hand (WAV at any rate, MP3, M4A/AAC, AMR),
+    and optional protocol parameters (default: the hotline checklist's)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     file: UploadFile
-    channel: int | None = Field(default=None, ge=0, le=1)
+    channel: int | None = Field(default=None, ge=0, le=7)
+    # Skip an IVR menu: sound before this second is not judged (default: after the probe's
+    # last DTMF digit on a stereo recording, else 0).
+    start_s: float | None = Field(default=None, ge=0, le=3600)
+    # How long the caller meant to listen: a recording that lasted that long was ended by
+    # the caller, so an unfinished protocol is inconclusive rather than the agent's fault.
+    listen_s: float | None = Field(default=None, gt=0, le=3600)
     repetitions: int | None = Field(default=None, ge=1, le=10)
     pause_min_s: float | None = Field(default=None, ge=0, le=60)
     pause_max_s: float | None = Field(default=None, ge=0, le=120)
@@ -82,6 +89,9 @@ class TranscriptIn(BaseModel):
     at: dt.datetime
     company: str | None = Field(default=None, max_length=200)
     answered_after_s: float | None = Field(default=None, ge=0, le=3600)
+    # The checklist version whose phrases judge (default: the shipped hotline checklist).
+    checklist_version_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
+    # Literal phrases forbidden on top of the checklist's lists.
     forbidden_phrases: list[str] | None = Field(default=None, max_length=500)
 
 
@@ -89,8 +99,22 @@ class SilentCallOut(BaseModel):
     utterances: list[dict[str, float]]
     pauses_s: list[float]
     final_wait_s: float | None
-    verdict: Literal["pass", "fail"]
+    verdict: Literal["pass", "fail", "inconclusive"]
     reasons: list[str]
+
+
+class PhraseMatchOut(BaseModel):
+    """Which pattern of which element matched where (``start``/``end``: character offsets
+    in the text as given), and how: exact, by sound (pinyin) or fuzzy (with its score)."""
+
+    element: str
+    pattern: str
+    segment: int
+    start: int
+    end: int
+    text: str
+    how: Literal["exact", "pinyin", "fuzzy"]
+    score: float | None = None
 
 
 class GreetingOut(BaseModel):
@@ -98,3 +122,4 @@ class GreetingOut(BaseModel):
     forbidden_phrases: list[str]
     verdict: Literal["pass", "fail"]
     reasons: list[str]
+    matches: list[PhraseMatchOut]

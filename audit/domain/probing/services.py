@@ -23,6 +23,7 @@ from audit.db import ASYNC_COMMIT, engine, is_postgres
 from audit.domain.auditlog.services import ENTRY_COLUMNS, entry_values, record
 from audit.domain.probing import finish
 from audit.domain.probing.access import check_readable, load_run
+from audit.domain.probing.listening import check_listen_time
 from audit.domain.probing.schemas import StartVoiceRun
 from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
 from audit.domain.probing.telephony import (
@@ -89,6 +90,9 @@ async def _resolve(data: StartVoiceRun, actor: Actor) -> dict[str, Any]:
 async def start_voice_run(data: StartVoiceRun, actor: Actor) -> dict[str, Any]:
     """Create a run and place the call. Provider errors end the run as ``probe_error``."""
     where = await _resolve(data, actor)
+    await check_listen_time(
+        data.listen_s, plan_id=where["plan_id"], inspection_id=data.inspection_id
+    )
     try:
         account = current_account()
     except TelephonyNotConfigured as exc:

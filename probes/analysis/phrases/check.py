@@ -28,7 +28,10 @@ def _path(where: tuple[Any, ...], key: str, k: int) -> tuple[Any, ...]:
 
 def _problems_of(element: Element, where: tuple[Any, ...], lines: Any, file: str) -> list[Problem]:
     out: list[Problem] = []
-    for key, items, want in (("examples", element.examples, True), ("not", element.counter_examples, False)):
+    for key, items, want in (
+        ("examples", element.examples, True),
+        ("not", element.counter_examples, False),
+    ):
         for k, example in enumerate(items):
             for mode in ("chat", "voice"):
                 if want and mode == "voice":
@@ -37,7 +40,9 @@ def _problems_of(element: Element, where: tuple[Any, ...], lines: Any, file: str
                 if bool(hit) != want:
                     line = lines.line_of(_path(where, key, k))
                     if want:
-                        message = f"{element.name}: example {example!r} is not matched by any pattern"
+                        message = (
+                            f"{element.name}: example {example!r} is not matched by any pattern"
+                        )
                     else:
                         message = (
                             f"{element.name}: {example!r} must not match but pattern "
@@ -60,8 +65,9 @@ def example_problems(cl: Checklist, text: str, file: str) -> list[Problem]:
                 problems += _problems_of(Element.of(name, spec), where, located, file)
     for list_name, entries in cl.data.items():
         for k, entry in enumerate(entries):
-            where = ("data", list_name, k)
-            problems += _problems_of(Element.of_entry(entry.text, entry), where, located, file)
+            problems += _problems_of(
+                Element.of_entry(entry.text, entry), ("data", list_name, k), located, file
+            )
     return sorted(set(problems))
 
 

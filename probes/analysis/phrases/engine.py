@@ -156,9 +156,9 @@ class Element:
             for seg in range(len(text.segments)):
                 if seg in hit_segments or (wanted is not None and seg not in wanted):
                     continue
-                m = self._fuzzy(text, seg, slots)
-                if m is not None:
-                    found.append(m)
+                near = self._fuzzy(text, seg, slots)
+                if near is not None:
+                    found.append(near)
                     if first:
                         return found
         return _ordered(found)
@@ -175,6 +175,13 @@ class Element:
                 if len(literal) < 3:
                     continue  # two syllables are too easily another word
                 target = syllables(literal)
+                if len(target) > len(tokens.text):
+                    # A text shorter than the phrase must be the phrase, nearly whole (a
+                    # partial ratio would find the short text inside the phrase).
+                    score = fuzz.ratio(target, tokens.text, score_cutoff=self.fuzzy)
+                    if score and (best is None or score > best[0]):
+                        best = (score, pattern, 0, len(tokens.text))
+                    continue
                 r = fuzz.partial_ratio_alignment(target, tokens.text, score_cutoff=self.fuzzy)
                 if r is not None and (best is None or r.score > best[0]):
                     best = (r.score, pattern, r.dest_start, r.dest_end)

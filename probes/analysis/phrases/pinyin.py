@@ -58,7 +58,11 @@ def readings(ch: str) -> tuple[str, ...]:
 def char_regex(ch: str) -> str:
     """Regex for one pattern character over a token string."""
     options = readings(ch)
-    body = re.escape(options[0]) if len(options) == 1 else "(?:" + "|".join(map(re.escape, options)) + ")"
+    body = (
+        re.escape(options[0])
+        if len(options) == 1
+        else "(?:" + "|".join(map(re.escape, options)) + ")"
+    )
     return body + " "
 
 

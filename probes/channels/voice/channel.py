@@ -166,7 +166,8 @@ class VoiceProbe:
                 if kept.evidence_id is not None:
                     evidence_ids.append(kept.evidence_id)
                 try:
-                    result = await asyncio.to_thread(analyze_recording, data)
+                    listen = run.params.get("listen_s")
+                    result = await asyncio.to_thread(analyze_recording, data, listen_s=listen)
                 except AudioError as exc:
                     failure = f"recording cannot be analysed: {exc}"
                     analysed["analysis_failure"] = failure
@@ -209,13 +210,15 @@ class VoiceProbe:
             return Attempt(None, error=f"call {outcome or 'ended without an outcome'}")
         answer_s = measure(measures, "answer_seconds")
         silent = measure(measures, "silent_call.verdict")
+        if measure(measures, "silent_call.inconclusive") is True:
+            silent = "inconclusive"  # our listen ended inside the protocol: no verdict
         greeting = measure(measures, "greeting.verdict")
         call = observations.get("call") or {}
         return Attempt(
             outcome,
             answer_seconds=float(answer_s) if answer_s is not None else None,
             rang=bool(call.get("rang")) or outcome == "answered",
-            silent_call_verdict=silent if silent in ("pass", "fail") else None,
+            silent_call_verdict=silent if silent in ("pass", "fail", "inconclusive") else None,
             greeting_verdict=greeting if greeting in ("pass", "fail") else None,
         )
 

@@ -114,7 +114,9 @@ def transcript(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             at = _at(e)
             rows.append({"at": at.isoformat() if at else None, "seq": seq, "text": text})
     rows.sort(key=lambda r: (str(r["at"] or ""), r["seq"]))
-    return rows
+    # A repeated callback is the same line, not the agent saying it twice.
+    unique = {(r["at"], r["seq"], r["text"]): r for r in rows}
+    return list(unique.values())
 
 
 def answered_at(events: Sequence[Mapping[str, Any]]) -> datetime | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import yaml
 from click.testing import CliRunner
 
 from probes.audio import synth
@@ -95,7 +96,9 @@ def test_score_greeting_contract() -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {
+    out = json.loads(result.output)
+    assert [m["element"] for m in out.pop("matches")] == ["salutation", "company", "offer_of_help"]
+    assert out == {
         "elements": {
             "salutation": True,
             "company": True,
@@ -117,13 +120,33 @@ def test_score_greeting_forbidden_and_overrides(tmp_path: Path) -> None:
         score_greeting,
         [
             *("--text", "劳动节快乐!请问有什么可以帮您?这不关我的事", "--at", "2026-06-02T15:00"),
-            *("--forbidden", "这不关我的事", "--holiday-overrides", str(overrides)),
+            *("--holiday-overrides", str(overrides)),
         ],
     )
     data = json.loads(result.output)
     assert data["elements"]["holiday"] is True and data["elements"]["company"] is None
-    assert data["forbidden_phrases"] == ["这不关我的事"]
+    # The hotline checklist's §6.9 list, reported in its seed wording.
+    assert data["forbidden_phrases"] == ["这不关我的事,这不是我的错,没这回事。"]
     assert data["reasons"] == ["forbidden_phrase"]
+
+
+def test_score_greeting_reads_its_phrases_from_the_checklist(tmp_path: Path) -> None:
+    from checklists.loader import CHECKLIST_DIR
+
+    args = ["--text", "您好,长城宽带,请问有什么可以帮您?", "--at", "2026-06-02T15:00"]
+    shipped = json.loads(CliRunner().invoke(score_greeting, args).output)
+    assert shipped["verdict"] == "pass"
+    # A checklist whose offer of help is worded otherwise judges the same text otherwise.
+    data = yaml.safe_load((CHECKLIST_DIR / "hotline.yaml").read_text(encoding="utf-8"))
+    item = next(i for s in data["sections"] for i in s["items"] if i["id"] == "greeting.standard")
+    item["phrases"]["offer_of_help"] = {"match": ["请讲"], "examples": ["请讲"]}
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(score_greeting, [*args, "--checklist", str(custom)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["elements"]["offer_of_help"] is False
+    bad = CliRunner().invoke(score_greeting, [*args, "--checklist", "no-such-checklist"])
+    assert "--checklist" in _one_line_error(bad)
 
 
 def test_score_greeting_bad_time() -> None:

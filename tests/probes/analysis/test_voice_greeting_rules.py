@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from probes.analysis.greeting import GreetingError, normalise, score_greeting
+from probes.analysis.greeting import GreetingError, score_greeting
+from probes.analysis.phrases import flat
 
 CO = "长城宽带"
 PLAIN = "您好,长城宽带,请问有什么可以帮您?"
@@ -29,7 +30,27 @@ def at(text: str) -> datetime:
 def test_morning_window_is_midnight_to_noon(when: str, required: bool) -> None:
     result = score_greeting(PLAIN, at(when), company=CO)
     assert result.time_of_day is (False if required else None)
-    assert score_greeting(MORNING, at(when), company=CO).verdict == "pass"
+    morning = score_greeting(MORNING, at(when), company=CO)
+    # Both ways: required before noon, wrong after it.
+    assert morning.verdict == ("pass" if required else "fail")
+    assert morning.reasons == (() if required else ("wrong_time_of_day",))
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "expected"),
+    [
+        ("早上好!长城宽带,请问有什么可以帮您?", "2026-06-02T16:05+08:00", False),
+        ("晚上好,长城宽带,请问有什么可以帮您?", "2026-06-02T09:30+08:00", False),
+        ("晚上好,长城宽带,请问有什么可以帮您?", "2026-06-02T20:30+08:00", True),
+        ("下午好,长城宽带,请问有什么可以帮您?", "2026-06-02T15:00+08:00", True),
+        ("下午好,长城宽带,请问有什么可以帮您?", "2026-06-02T21:00+08:00", False),
+        ("早上好!长城宽带,请问有什么可以帮您?", "2026-06-02T07:59+08:00", True),
+    ],
+)
+def test_time_of_day_both_ways(text: str, when: str, expected: bool) -> None:
+    result = score_greeting(text, at(when), company=CO)
+    assert result.time_of_day is expected
+    assert (result.verdict == "pass") is expected
 
 
 def test_morning_greeting_must_start_the_greeting() -> None:
@@ -151,18 +172,26 @@ def test_company_only_judged_when_configured() -> None:
 
 def test_forbidden_phrases_from_the_checklist_list_ignore_punctuation() -> None:
     when = at("2026-06-02T15:00+08:00")
-    listed = ["你问我,我问谁?", "这不关我的事"]
     text = "您好,长城宽带,请问有什么可以帮您?你问我 我问谁!"
-    result = score_greeting(text, when, company=CO, forbidden_phrases=listed)
+    result = score_greeting(text, when, company=CO)
+    # Reported in the checklist's seed wording (§6.9 2(3)), with where it was heard.
     assert result.forbidden_phrases == ("你问我,我问谁?",)
     assert (result.verdict, result.reasons) == ("fail", ("forbidden_phrase",))
-    # The same text passes when the checklist lists nothing.
-    assert score_greeting(text, when, company=CO, forbidden_phrases=[]).verdict == "pass"
+    hit = next(m for m in result.matches if m.element == "forbidden_phrases")
+    assert text[hit.start : hit.end] == "你问我 我问谁"
+    # Extra literal phrases add to the checklist's list.
+    extra = score_greeting("您好,请问有什么可以帮您?随便你", when, extra_forbidden=["随便你"])
+    assert extra.forbidden_phrases == ("随便你",)
 
 
 def test_default_list_has_the_forbidden_openings() -> None:
     result = score_greeting("喂,说话呀!再不说话我就挂机了啊!", at("2026-06-02T15:00+08:00"))
     assert "喂,说话呀!再不说话我就挂机了啊!" in result.forbidden_phrases
+
+
+def test_the_full_section_6_9_list_is_used_by_default() -> None:
+    result = score_greeting("你问我我问谁啊", at("2026-06-02T15:00+08:00"))
+    assert result.forbidden_phrases == ("你问我,我问谁?",)
 
 
 def test_negative_wait_is_refused() -> None:
@@ -171,7 +200,7 @@ def test_negative_wait_is_refused() -> None:
 
 
 def test_normalise_drops_punctuation_and_width() -> None:
-    assert normalise("您好，ＡＢＣ！ 请问?") == "您好abc请问"
+    assert flat("您好，ＡＢＣ！ 请问?") == "您好abc请问"
 
 
 def test_measures_names() -> None:
@@ -194,10 +223,8 @@ def test_short_forbidden_phrase_counts_only_as_a_whole_clause() -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from probes.analysis.greeting import score_greeting
-
     at = datetime(2026, 3, 3, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    ok = score_greeting("您好,请问有什么可以帮您?", at, forbidden_phrases=["什么?"])
+    ok = score_greeting("您好,请问有什么可以帮您?", at)
     assert ok.forbidden_phrases == () and ok.verdict == "pass"
-    bad = score_greeting("什么?您好,请问有什么可以帮您?", at, forbidden_phrases=["什么?"])
+    bad = score_greeting("什么?您好,请问有什么可以帮您?", at)
     assert bad.forbidden_phrases == ("什么?",) and bad.verdict == "fail"

@@ -97,5 +97,11 @@ def test_json_contract_shape() -> None:
         "reasons": [],
     }
     assert result.measures() == {
-        "silent_call": {"verdict": "pass", "repetitions": 3, "final_wait_s": 4.75, "reasons": []}
+        "silent_call": {
+            "verdict": "pass",
+            "inconclusive": False,
+            "repetitions": 3,
+            "final_wait_s": 4.75,
+            "reasons": [],
+        }
     }

@@ -40,13 +40,16 @@ def test_the_six_checklists_are_shipped(shipped: dict[str, Checklist]) -> None:
 def test_hotline_silent_call_protocol_parameters(shipped: dict[str, Checklist]) -> None:
     item = shipped["hotline"].item("silent.protocol")
     assert item is not None and item.measure is not None
-    assert item.measure.rule == "silent_call.verdict == pass"
+    assert item.measure.rule == (
+        "silent_call.verdict == pass and (silent_call.closing or silent_call.closing == null)"
+    )
     assert item.measure.params == {
         "repetitions": 3,
         "min_silence_s": 1.0,
         "pause_min_s": 4.0,
         "pause_max_s": 10.0,
         "final_wait_min_s": 4.0,
+        "greeting_s": 5.0,
     }
 
 
