@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import io
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from audit.settings import Settings, get_settings
 
@@ -38,6 +39,15 @@ def engine() -> Engine:
     from audit.piccolo_conf import DB
 
     return DB
+
+
+def write_transaction() -> Any:
+    """A write transaction; on SQLite ``BEGIN IMMEDIATE``, so concurrent writers queue up
+    front instead of failing when a deferred reader tries to upgrade its lock."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
 
 
 # PostgreSQL: a CTE that switches its statement's transaction to asynchronous commit (no wait

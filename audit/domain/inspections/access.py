@@ -26,7 +26,11 @@ _FIELDS = (
     Inspection.started_by.as_alias("started_by_id"),
     Inspection.started_at,
     Inspection.submitted_by.as_alias("submitted_by_id"),
+    Inspection.submitted_by_name,
     Inspection.submitted_at,
+    Inspection.confirmed_by.as_alias("confirmed_by_id"),
+    Inspection.confirmed_by_name,
+    Inspection.confirmed_at,
     Inspection.score,
     Inspection.passed,
     Inspection.score_detail,
@@ -89,11 +93,15 @@ async def answers_of(inspection_id: int) -> list[dict[str, Any]]:
             ItemResult.item_id,
             ItemResult.result,
             ItemResult.note,
+            ItemResult.measured_value,
             ItemResult.measures,
             ItemResult.source,
             ItemResult.recorded_by.as_alias("recorded_by_id"),
             ItemResult.recorded_by_name,
             ItemResult.recorded_at,
+            ItemResult.client_id,
+            ItemResult.answered_at,
+            ItemResult.revision,
         )
         .where(ItemResult.inspection == inspection_id)
         .order_by(ItemResult.id)
@@ -117,11 +125,15 @@ async def answers_of(inspection_id: int) -> list[dict[str, Any]]:
                 "item_id": item_id,
                 "result": None,
                 "note": "",
+                "measured_value": "",
                 "measures": None,
                 "source": None,
                 "recorded_by_id": None,
                 "recorded_by_name": "",
                 "recorded_at": None,
+                "client_id": None,
+                "answered_at": None,
+                "revision": 0,
                 "evidence": items,
             }
         )

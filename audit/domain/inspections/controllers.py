@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 
@@ -12,10 +12,13 @@ from audit.api import CurrentActor, Id
 from audit.context import Actor
 from audit.domain.accounts.guards import ALL_ROLES, allow
 from audit.domain.evidence.schemas import EvidenceOut
-from audit.domain.inspections import access, findings, services
+from audit.domain.inspections import access, findings, services, submission
+from audit.domain.inspections.answers import AnswerWrite
 from audit.domain.inspections.schemas import (
     AnswerIn,
     AnswerOut,
+    AnswerSaved,
+    DeclineIn,
     EvidenceForm,
     FindingOut,
     InspectionIn,
@@ -63,12 +66,23 @@ class InspectionController(Controller):
     async def get_inspection(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
         return await _full(inspection_id, actor)
 
-    @put("/{inspection_id:int}/items/{item_id:str}", guards=[RECORDERS])
+    @put(
+        "/{inspection_id:int}/items/{item_id:str}",
+        guards=[RECORDERS],
+        summary="Answer an item (autosave: idempotent by client_id, latest answer kept)",
+    )
     async def answer(
         self, inspection_id: Id, item_id: ItemId, data: JSONBody[AnswerIn], actor: CurrentActor
-    ) -> AnswerOut:
-        row = await services.record_answer(inspection_id, item_id, data.result, data.note, actor)
-        return AnswerOut(**row)
+    ) -> AnswerSaved:
+        write = AnswerWrite(
+            item_id,
+            data.result,
+            data.note,
+            data.measured_value,
+            data.client_id,
+            data.answered_at,
+        )
+        return AnswerSaved(**await services.save_answer(inspection_id, write, actor))
 
     @post("/{inspection_id:int}/items/{item_id:str}/evidence", guards=[RECORDERS])
     async def upload(
@@ -77,12 +91,12 @@ class InspectionController(Controller):
         item_id: ItemId,
         data: Annotated[EvidenceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         actor: CurrentActor,
-    ) -> EvidenceOut:
+    ) -> Response[EvidenceOut]:
         content = await data.file.read()
-        row = await services.attach_evidence(
-            inspection_id, item_id, content, data.kind, data.file.filename, actor
+        row, created = await services.attach_evidence_once(
+            inspection_id, item_id, content, data.kind, data.file.filename, actor, data.client_id
         )
-        return EvidenceOut(**row)
+        return Response(EvidenceOut(**row), status_code=201 if created else 200)
 
     @delete(
         "/{inspection_id:int}/items/{item_id:str}/evidence/{evidence_id:int}", guards=[RECORDERS]
@@ -96,9 +110,36 @@ class InspectionController(Controller):
     async def score(self, inspection_id: Id, actor: CurrentActor) -> ScoreOut:
         return ScoreOut(**await services.preview(inspection_id, actor))
 
-    @post("/{inspection_id:int}/submit", guards=[RECORDERS], status_code=200)
+    @post(
+        "/{inspection_id:int}/submit",
+        guards=[RECORDERS],
+        status_code=200,
+        summary="Submit; on site it then waits for the second inspector (status pending)",
+    )
     async def submit(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
-        await findings.submit_inspection(inspection_id, actor)
+        await submission.submit_inspection(inspection_id, actor)
+        return await _full(inspection_id, actor)
+
+    @post(
+        "/{inspection_id:int}/confirm",
+        guards=[allow("inspector")],
+        status_code=200,
+        summary="The second assigned inspector confirms a pending on-site inspection",
+    )
+    async def confirm(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
+        await submission.confirm_inspection(inspection_id, actor)
+        return await _full(inspection_id, actor)
+
+    @post(
+        "/{inspection_id:int}/decline",
+        guards=[allow("inspector")],
+        status_code=200,
+        summary="Send a pending on-site inspection back to open, with the reason",
+    )
+    async def decline(
+        self, inspection_id: Id, data: JSONBody[DeclineIn], actor: CurrentActor
+    ) -> InspectionOut:
+        await submission.decline_confirmation(inspection_id, data.reason, actor)
         return await _full(inspection_id, actor)
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from litestar.datastructures import UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from audit.domain.evidence.schemas import EvidenceOut
 
@@ -20,9 +20,27 @@ class InspectionIn(Strict):
     checklist_version_id: DbId | None = None
 
 
+ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+
+
 class AnswerIn(Strict):
     result: Literal["pass", "fail", "na"]
     note: Annotated[str, Field(max_length=10_000)] = ""
+    measured_value: Annotated[str, Field(max_length=200)] = Field(
+        default="", description="what was measured, as typed (e.g. waiting minutes)"
+    )
+    client_id: ClientId | None = Field(
+        default=None,
+        description="the browser's id for this answer: sending it again changes nothing",
+    )
+    answered_at: AwareDatetime | None = Field(
+        default=None,
+        description="when it was given (browser clock); the latest answer per item is kept",
+    )
+
+
+class DeclineIn(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class EvidenceForm(BaseModel):
@@ -32,17 +50,22 @@ class EvidenceForm(BaseModel):
 
     file: UploadFile
     kind: Literal["photo", "recording", "screenshot", "note"]
+    client_id: ClientId | None = None  # the browser's id: a replayed upload is stored once
 
 
 class AnswerOut(BaseModel):
     item_id: str
     result: str | None
     note: str
+    measured_value: str = ""
     measures: dict[str, Any] | None
     source: str | None
     recorded_by_id: int | None
     recorded_by_name: str
     recorded_at: dt.datetime | None
+    client_id: str | None = None
+    answered_at: dt.datetime | None = None
+    revision: int = 0
     evidence: list[EvidenceOut]
 
 
@@ -59,6 +82,18 @@ class ScoreOut(BaseModel):
     submittable: bool
 
 
+class AnswerSaved(AnswerOut):
+    """The stored answer after a save, what the save did, and the running score."""
+
+    outcome: Literal["applied", "duplicate", "stale"] = Field(
+        description="applied; duplicate = this client_id was stored before; stale = a newer "
+        "answer is stored (it is the one returned)"
+    )
+    evidence_required: list[str] = Field(description="kinds needed if the item fails")
+    evidence_missing: list[str] = Field(description="required kinds not yet attached")
+    score: ScoreOut
+
+
 class InspectionOut(BaseModel):
     id: int
     plan_id: int
@@ -72,7 +107,13 @@ class InspectionOut(BaseModel):
     started_by_id: int | None
     started_at: dt.datetime
     submitted_by_id: int | None
+    submitted_by_name: str = ""
     submitted_at: dt.datetime | None
+    confirmed_by_id: int | None = Field(
+        default=None, description="on site: the second inspector, who confirmed (Art. 7)"
+    )
+    confirmed_by_name: str = ""
+    confirmed_at: dt.datetime | None = None
     score: str | None
     passed: bool | None
     score_detail: ScoreOut | None

@@ -11,10 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.columns import Column
-
 from audit.context import Actor
-from audit.db import engine
+from audit.db import engine, write_transaction
 from audit.domain.auditlog.services import record
 from audit.domain.evidence import services as evidence
 from audit.domain.inspections.access import (
@@ -24,13 +22,19 @@ from audit.domain.inspections.access import (
     get_writable,
     load_inspection,
 )
-from audit.domain.inspections.tables import Inspection, ItemEvidence, ItemResult
+from audit.domain.inspections.answers import (
+    AnswerWrite,
+    Outcome,
+    is_unique_violation,
+    upsert_answer,
+)
+from audit.domain.inspections.tables import Inspection, ItemEvidence
 from audit.domain.plans.access import get_plan
 from audit.domain.plans.checklist_versions import pinned_checklist
 from audit.errors import DomainError, InvalidTransition, NotFound
 from checklists.rules import RuleError, evaluate_rule
 from checklists.schema import Checklist, Item
-from checklists.scoring import Answer, Score, score_answers
+from checklists.scoring import Answer, Score, missing_evidence, score_answers
 
 RESULTS = ("pass", "fail", "na")
 
@@ -105,53 +109,6 @@ async def open_inspection(
     return out
 
 
-async def _upsert_answer(
-    inspection_id: int,
-    item_id: str,
-    result: str,
-    note: str,
-    actor: Actor,
-    measures: Mapping[str, Any] | None,
-    source: str,
-) -> None:
-    existing = (
-        await ItemResult.select(
-            ItemResult.id, ItemResult.result, ItemResult.note, ItemResult.source
-        )
-        .where((ItemResult.inspection == inspection_id) & (ItemResult.item_id == item_id))
-        .first()
-    )
-    stored_measures = dict(measures) if measures is not None else None
-    now = _now()
-    if existing is None:
-        await ItemResult.insert(
-            ItemResult(
-                inspection=inspection_id,
-                item_id=item_id,
-                result=result,
-                note=note,
-                measures=stored_measures,
-                source=source,
-                recorded_by=actor.id,
-                recorded_by_name=actor.name,
-                recorded_at=now,
-            )
-        )
-    else:
-        values: dict[Column | str, Any] = {
-            ItemResult.result: result,
-            ItemResult.note: note,
-            ItemResult.measures: stored_measures,
-            ItemResult.source: source,
-            ItemResult.recorded_by: actor.id,
-            ItemResult.recorded_by_name: actor.name,
-            ItemResult.recorded_at: now,
-        }
-        await ItemResult.update(values).where(ItemResult.id == existing["id"])
-    after = {"item_id": item_id, "result": result, "note": note, "source": source}
-    await record(actor, "inspection.answer", "inspection", inspection_id, existing, after)
-
-
 def _check_result(item: Item, result: str) -> None:
     if result not in RESULTS:
         raise DomainError(f"result must be one of {RESULTS}, not {result!r}", field="result")
@@ -160,15 +117,31 @@ def _check_result(item: Item, result: str) -> None:
 
 
 async def record_answer(
-    inspection_id: int, item_id: str, result: str, note: str, actor: Actor
-) -> dict[str, Any]:
-    """A manual answer by an inspector."""
+    inspection_id: int, write: AnswerWrite, actor: Actor
+) -> tuple[dict[str, Any], Outcome]:
+    """A manual answer by an inspector; replays and older answers change nothing."""
     inspection = await get_writable(inspection_id, actor)
-    item = _item(await pinned_checklist(inspection["checklist_version_id"]), item_id)
-    _check_result(item, result)
-    async with engine().transaction():
-        await _upsert_answer(inspection_id, item_id, result, note, actor, None, "manual")
-    return await _answer(inspection_id, item_id)
+    item = _item(await pinned_checklist(inspection["checklist_version_id"]), write.item_id)
+    _check_result(item, write.result)
+    outcome = await upsert_answer(inspection, write, actor)
+    return await _answer(inspection_id, write.item_id), outcome
+
+
+async def save_answer(inspection_id: int, write: AnswerWrite, actor: Actor) -> dict[str, Any]:
+    """Autosave: the stored answer, the outcome, the item's evidence rule, the running score."""
+    row, outcome = await record_answer(inspection_id, write, actor)
+    inspection = await load_inspection(inspection_id)
+    checklist = await pinned_checklist(inspection["checklist_version_id"])
+    item = _item(checklist, write.item_id)
+    answers = answers_for_scoring(await answers_of(inspection_id))
+    stored = answers.get(write.item_id) or Answer.of("pass")
+    return {
+        **row,
+        "outcome": outcome,
+        "evidence_required": list(item.evidence_required),
+        "evidence_missing": missing_evidence(item.evidence_required, stored),
+        "score": score_json(score_answers(checklist, answers)),
+    }
 
 
 async def _answer(inspection_id: int, item_id: str) -> dict[str, Any]:
@@ -197,7 +170,9 @@ def judge(item: Item, measures: Mapping[str, Any]) -> str:
     return "pass" if verdict else "fail"
 
 
-async def _link(inspection_id: int, item_id: str, evidence_id: int, actor: Actor) -> None:
+async def _link(
+    inspection_id: int, item_id: str, evidence_id: int, actor: Actor, client_id: str | None = None
+) -> None:
     if await ItemEvidence.exists().where(
         (ItemEvidence.inspection == inspection_id)
         & (ItemEvidence.item_id == item_id)
@@ -205,9 +180,11 @@ async def _link(inspection_id: int, item_id: str, evidence_id: int, actor: Actor
     ):
         return
     await ItemEvidence.insert(
-        ItemEvidence(inspection=inspection_id, item_id=item_id, evidence=evidence_id)
+        ItemEvidence(
+            inspection=inspection_id, item_id=item_id, evidence=evidence_id, client_id=client_id
+        )
     )
-    after = {"item_id": item_id, "evidence_id": evidence_id}
+    after = {"item_id": item_id, "evidence_id": evidence_id, "client_id": client_id}
     await record(actor, "inspection.evidence_attach", "inspection", inspection_id, None, after)
 
 
@@ -239,7 +216,9 @@ async def record_item_result(
     ]
     try:
         async with engine().transaction():
-            await _upsert_answer(inspection_id, item_id, result, note, actor, measures, "probe")
+            await upsert_answer(
+                inspection, AnswerWrite(item_id, result, note), actor, measures, "probe"
+            )
             for ev, blob in zip(evidence_items, blobs, strict=True):
                 if isinstance(ev, EvidenceUpload) and isinstance(blob, evidence.Blob):
                     row = await evidence.insert_evidence(blob, ev.kind, ev.filename, actor)
@@ -257,17 +236,49 @@ async def record_item_result(
 async def attach_evidence(
     inspection_id: int, item_id: str, data: bytes, kind: str, filename: str | None, actor: Actor
 ) -> dict[str, Any]:
+    row, _ = await attach_evidence_once(inspection_id, item_id, data, kind, filename, actor)
+    return row
+
+
+async def _uploaded(inspection_id: int, client_id: str) -> dict[str, Any] | None:
+    link = (
+        await ItemEvidence.select(ItemEvidence.evidence)
+        .where((ItemEvidence.inspection == inspection_id) & (ItemEvidence.client_id == client_id))
+        .first()
+    )
+    return None if link is None else await evidence.get_evidence(link["evidence"])
+
+
+async def attach_evidence_once(
+    inspection_id: int,
+    item_id: str,
+    data: bytes,
+    kind: str,
+    filename: str | None,
+    actor: Actor,
+    client_id: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Store and attach an evidence file; returns (evidence, created).
+
+    With the browser's ``client_id`` a replayed upload returns the evidence stored the first
+    time (created False) instead of a second copy — also when the two requests race.
+    """
     inspection = await get_writable(inspection_id, actor)
     _item(await pinned_checklist(inspection["checklist_version_id"]), item_id)
+    if client_id is not None and (done := await _uploaded(inspection_id, client_id)):
+        return done, False
     blob = evidence.save_blob(data, kind)
     try:
-        async with engine().transaction():
+        async with write_transaction():
             row = await evidence.insert_evidence(blob, kind, filename, actor)
-            await _link(inspection_id, item_id, row["id"], actor)
-    except BaseException:
+            await _link(inspection_id, item_id, row["id"], actor, client_id)
+    except BaseException as exc:
         await evidence.discard_blob_if_orphan(blob)
+        replayed = client_id is not None and is_unique_violation(exc)
+        if replayed and (done := await _uploaded(inspection_id, str(client_id))):
+            return done, False
         raise
-    return row
+    return row, True
 
 
 async def detach_evidence(inspection_id: int, item_id: str, evidence_id: int, actor: Actor) -> None:

@@ -1,4 +1,13 @@
-from piccolo.columns import JSON, Boolean, ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -18,11 +27,17 @@ class Inspection(Table, tablename="inspection"):
     checklist_version = ForeignKey(
         references=ChecklistVersion, null=False, index=True, on_delete=OnDelete.restrict
     )
-    status = Varchar(length=12, default="open", index=True)  # open | submitted
+    # open → submitted; on-site (seed 004 Art. 7, pairs): open → pending → submitted, where
+    # pending waits for the second assigned inspector's confirmation.
+    status = Varchar(length=12, default="open", index=True)
     started_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     started_at = Timestamptz(default=TimestamptzNow())
     submitted_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    submitted_by_name = Varchar(length=150, default="")
     submitted_at = Timestamptz(null=True, default=None)
+    confirmed_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
+    confirmed_by_name = Varchar(length=150, default="")
+    confirmed_at = Timestamptz(null=True, default=None)
     score = Varchar(length=10, null=True, default=None)  # decimal text, e.g. "71.43"
     passed = Boolean(null=True, default=None)
     score_detail = JSON(null=True, default=None)
@@ -38,11 +53,17 @@ class ItemResult(Table, tablename="inspection_item"):
     item_id = Varchar(length=80)
     result = Varchar(length=4)  # pass | fail | na
     note = Text(default="")
+    measured_value = Varchar(length=200, default="")  # what the inspector measured, as typed
     measures = JSON(null=True, default=None)  # automated results: the probe's measures
     source = Varchar(length=10, default="manual")  # manual | probe
     recorded_by = ForeignKey(references=User, null=True, default=None, on_delete=OnDelete.set_null)
     recorded_by_name = Varchar(length=150, default="")
     recorded_at = Timestamptz(default=TimestamptzNow())
+    # Offline sync: the id the browser gave this answer and when it was given (clamped to the
+    # server's clock). The latest (answered_at, client_id) wins, so replays are no-ops.
+    client_id = Varchar(length=64, null=True, default=None)
+    answered_at = Timestamptz(null=True, default=None)
+    revision = Integer(default=0)  # +1 per applied write: the compare-and-set of concurrent saves
 
 
 class ItemEvidence(Table, tablename="inspection_item_evidence"):
@@ -52,6 +73,8 @@ class ItemEvidence(Table, tablename="inspection_item_evidence"):
     )
     item_id = Varchar(length=80)
     evidence = ForeignKey(references=Evidence, null=False, index=True, on_delete=OnDelete.restrict)
+    # the browser's id for this upload; (inspection, client_id) unique, so a replay is a no-op
+    client_id = Varchar(length=64, null=True, default=None)
 
 
 class Finding(Table, tablename="finding"):

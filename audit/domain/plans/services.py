@@ -331,6 +331,12 @@ async def _check_inspections_done(plan_id: int) -> None:
         (Inspection.plan == plan_id) & (Inspection.status == "open")
     ):
         raise InvalidTransition(f"plan {plan_id} still has open inspections; submit them first")
+    if await Inspection.exists().where(
+        (Inspection.plan == plan_id) & (Inspection.status == "pending")
+    ):
+        raise InvalidTransition(
+            f"plan {plan_id} has inspections waiting for the second inspector's confirmation"
+        )
     if not await Inspection.exists().where(
         (Inspection.plan == plan_id) & (Inspection.status == "submitted")
     ):

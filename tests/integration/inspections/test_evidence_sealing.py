@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from audit.domain.evidence.services import blob_file, get_evidence, verify_all
-from tests.integration.plans.world import JPEG, World, active_plan, completed_plan, unique_png
+from tests.integration.plans.world import (
+    JPEG,
+    World,
+    active_plan,
+    completed_plan,
+    submit_confirmed,
+    unique_png,
+)
 
 
 async def _attached(client: Any, world: World) -> tuple[int, dict[str, Any]]:
@@ -84,7 +91,7 @@ async def test_submit_seals_the_inspection_evidence(client: Any, world: World) -
             await client.put(
                 f"/inspections/{iid}/items/{item['id']}", json={"result": "pass"}, headers=h
             )
-    assert (await client.post(f"/inspections/{iid}/submit", headers=h)).status_code == 200
+    await submit_confirmed(client, world, iid)
     assert (await get_evidence(ev["id"]))["sealed"] is True
 
 

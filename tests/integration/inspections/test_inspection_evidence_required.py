@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.domain.inspections.tables import Finding
-from tests.integration.plans.world import PNG, World, active_plan
+from tests.integration.plans.world import PNG, World, active_plan, submit_confirmed
 
 
 async def test_missing_evidence_blocks_submit_until_attached(client: Any, world: World) -> None:
@@ -48,8 +48,8 @@ async def test_missing_evidence_blocks_submit_until_attached(client: Any, world:
         headers=h,
     )
     assert r.status_code == 201
-    r = await client.post(f"/inspections/{iid}/submit", headers=h)
-    assert r.status_code == 200 and r.json()["score"] == "90.00"
+    done = await submit_confirmed(client, world, iid, "inspector2")
+    assert done["score"] == "90.00"
 
 
 async def test_unanswered_items_block_submit(client: Any, world: World) -> None:

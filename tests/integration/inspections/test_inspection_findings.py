@@ -7,7 +7,7 @@ from typing import Any
 
 from audit.domain.auditlog.services import entries
 from audit.domain.inspections.findings import list_findings
-from tests.integration.plans.world import PNG, World, active_plan
+from tests.integration.plans.world import PNG, World, active_plan, submit_confirmed
 
 
 async def test_failed_items_become_findings(client: Any, world: World) -> None:
@@ -42,7 +42,7 @@ async def test_failed_items_become_findings(client: Any, world: World) -> None:
             headers=h,
         )
     ).json()
-    assert (await client.post(f"/inspections/{iid}/submit", headers=h)).status_code == 200
+    await submit_confirmed(client, world, iid, "inspector2")
 
     found = (
         await client.get(f"/findings?plan_id={plan['id']}", headers=world.cast.headers("analyst"))
@@ -76,7 +76,10 @@ async def test_failed_items_become_findings(client: Any, world: World) -> None:
         "inspection.answer",
         "inspection.evidence_attach",
         "inspection.submit",
+        "inspection.confirm",  # on site: the second inspector (seed 004 Art. 7)
     }
-    assert {e["actor_id"] for e in log} == {world.uid("inspector2")}
+    confirm = [e for e in log if e["action"] == "inspection.confirm"]
+    assert [e["actor_id"] for e in confirm] == [world.uid("inspector1")]
+    assert {e["actor_id"] for e in log if e not in confirm} == {world.uid("inspector2")}
     sealed = await entries(entity="evidence", entity_id=str(ev["id"]))
     assert [e["action"] for e in sealed] == ["evidence.seal", "evidence.upload"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from audit.domain.inspections.access import load_inspection
 from audit.domain.inspections.services import compute_score
-from tests.integration.plans.world import JPEG, PNG, World, active_plan, wav_bytes
+from tests.integration.plans.world import JPEG, PNG, World, active_plan, submit_confirmed, wav_bytes
 
 
 async def _items(client: Any, world: World, inspection: dict[str, Any]) -> list[dict[str, Any]]:
@@ -55,9 +55,7 @@ async def _run(
             headers=h,
         )
         assert r.status_code == 201, r.text
-    r = await client.post(f"/inspections/{inspection['id']}/submit", headers=h)
-    assert r.status_code == 200, r.text
-    return r.json()
+    return await submit_confirmed(client, world, inspection["id"])
 
 
 async def test_deductions_of_failed_items(client: Any, world: World) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from audit.notices import demo
 from audit.notices.models import NoticeType
-from tests.integration.plans.world import World, active_plan, unique_png
+from tests.integration.plans.world import World, active_plan, submit_confirmed, unique_png
 
 
 def full_content(ntype: NoticeType) -> dict[str, Any]:
@@ -62,7 +62,7 @@ async def submitted_inspection(client: Any, world: World) -> int:
         data={"kind": "photo"},
         headers=h,
     )
-    assert (await client.post(f"/inspections/{iid}/submit", headers=h)).status_code == 200
+    await submit_confirmed(client, world, iid, "inspector2")
     return int(iid)
 
 

@@ -124,8 +124,22 @@ async def inspect_all_pass(
                 headers=headers,
             )
             assert r.status_code == 200, r.text
-    r = await client.post(f"/inspections/{inspection['id']}/submit", headers=headers)
+    return await submit_confirmed(client, world, inspection["id"], who)
+
+
+async def submit_confirmed(
+    client: Any, world: World, inspection_id: int, who: str = "inspector1"
+) -> dict[str, Any]:
+    """Submit; an on-site inspection (pending) is then confirmed by the other inspector."""
+    r = await client.post(f"/inspections/{inspection_id}/submit", headers=world.cast.headers(who))
     assert r.status_code == 200, r.text
+    if r.json()["status"] == "pending":
+        partner = "inspector2" if who == "inspector1" else "inspector1"
+        r = await client.post(
+            f"/inspections/{inspection_id}/confirm", headers=world.cast.headers(partner)
+        )
+        assert r.status_code == 200, r.text
+    assert r.json()["status"] == "submitted", r.text
     return r.json()
 
 
