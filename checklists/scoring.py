@@ -42,6 +42,31 @@ class Answer:
         return cls(result, note, frozenset(evidence))
 
 
+BlockerReason = Literal[
+    "unknown_item", "unanswered", "na_not_allowed", "missing_evidence", "nothing_applicable"
+]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One reason the inspection cannot be submitted yet, for a UI to show in its own words."""
+
+    item_id: str | None  # None for "nothing_applicable"
+    reason: BlockerReason
+    missing: tuple[EvidenceKind, ...] = ()
+
+    def text(self, checklist: Checklist) -> str:
+        if self.reason == "unknown_item":
+            return f"{self.item_id}: no such item in {checklist.id} v{checklist.version}"
+        if self.reason == "unanswered":
+            return f"{self.item_id}: not answered"
+        if self.reason == "na_not_allowed":
+            return f"{self.item_id}: N/A is not allowed for this item"
+        if self.reason == "missing_evidence":
+            return f"{self.item_id}: failed without required evidence: {', '.join(self.missing)}"
+        return "no scored item is applicable (all N/A)"
+
+
 @dataclass(frozen=True)
 class Score:
     score: Decimal | None  # None when no scored item is applicable
@@ -53,6 +78,7 @@ class Score:
     veto_failed: tuple[str, ...]
     na_items: tuple[str, ...]
     blockers: tuple[str, ...]  # why the inspection cannot be submitted yet
+    blocking: tuple[Blocker, ...] = ()  # the same, structured
 
     @property
     def submittable(self) -> bool:
@@ -69,10 +95,10 @@ def missing_evidence(required: Iterable[EvidenceKind], answer: Answer) -> list[E
 
 def score_answers(checklist: Checklist, answers: Mapping[str, Answer]) -> Score:
     """Score ``answers`` (item id → answer) against ``checklist``. Pure and deterministic."""
-    blockers: list[str] = []
+    blocking: list[Blocker] = []
     known = {item.id for item in checklist.items()}
     for item_id in sorted(set(answers) - known):
-        blockers.append(f"{item_id}: no such item in {checklist.id} v{checklist.version}")
+        blocking.append(Blocker(item_id, "unknown_item"))
 
     applicable = Decimal(0)
     deducted = Decimal(0)
@@ -82,12 +108,12 @@ def score_answers(checklist: Checklist, answers: Mapping[str, Answer]) -> Score:
     for item in checklist.items():
         answer = answers.get(item.id)
         if answer is None:
-            blockers.append(f"{item.id}: not answered")
+            blocking.append(Blocker(item.id, "unanswered"))
             continue
         if answer.result == "na":
             na.append(item.id)
             if not item.na_allowed:
-                blockers.append(f"{item.id}: N/A is not allowed for this item")
+                blocking.append(Blocker(item.id, "na_not_allowed"))
             continue
         if item.severity != "veto":
             applicable += item.deduction
@@ -99,17 +125,15 @@ def score_answers(checklist: Checklist, answers: Mapping[str, Answer]) -> Score:
                 deducted += item.deduction
             lacking = missing_evidence(item.evidence_required, answer)
             if lacking:
-                blockers.append(
-                    f"{item.id}: failed without required evidence: {', '.join(lacking)}"
-                )
+                blocking.append(Blocker(item.id, "missing_evidence", tuple(lacking)))
 
     score: Decimal | None
     if veto_failed:
         score = Decimal(0)
     elif applicable == 0:
         score = None
-        if not blockers:
-            blockers.append("no scored item is applicable (all N/A)")
+        if not blocking:
+            blocking.append(Blocker(None, "nothing_applicable"))
     else:
         score = (Decimal(100) * (applicable - deducted) / applicable).quantize(
             _CENT, rounding=ROUND_HALF_UP
@@ -124,5 +148,6 @@ def score_answers(checklist: Checklist, answers: Mapping[str, Answer]) -> Score:
         failed_items=tuple(failed),
         veto_failed=tuple(veto_failed),
         na_items=tuple(na),
-        blockers=tuple(blockers),
+        blockers=tuple(b.text(checklist) for b in blocking),
+        blocking=tuple(blocking),
     )

@@ -107,14 +107,18 @@ async def answers_of(inspection_id: int) -> list[dict[str, Any]]:
         .order_by(ItemResult.id)
     )
     links = (
-        await ItemEvidence.select(ItemEvidence.item_id, ItemEvidence.evidence)
+        await ItemEvidence.select(
+            ItemEvidence.item_id, ItemEvidence.evidence, ItemEvidence.client_id
+        )
         .where(ItemEvidence.inspection == inspection_id)
         .order_by(ItemEvidence.id)
     )
     evidence = {e["id"]: e for e in await get_many([link["evidence"] for link in links])}
     by_item: dict[str, list[dict[str, Any]]] = {}
     for link in links:
-        by_item.setdefault(link["item_id"], []).append(evidence[link["evidence"]])
+        # client_id: the browser's id for the upload, so the form knows it has arrived
+        row = {**evidence[link["evidence"]], "client_id": link["client_id"]}
+        by_item.setdefault(link["item_id"], []).append(row)
     for row in rows:
         row["measures"] = _json(row["measures"])
         row["evidence"] = by_item.pop(row["item_id"], [])

@@ -69,6 +69,14 @@ class AnswerOut(BaseModel):
     evidence: list[EvidenceOut]
 
 
+class BlockerOut(BaseModel):
+    item_id: str | None
+    reason: Literal[
+        "unknown_item", "unanswered", "na_not_allowed", "missing_evidence", "nothing_applicable"
+    ]
+    missing: list[str] = []
+
+
 class ScoreOut(BaseModel):
     score: str | None
     passed: bool
@@ -79,6 +87,7 @@ class ScoreOut(BaseModel):
     veto_failed: list[str]
     na_items: list[str]
     blockers: list[str]
+    blocking: list[BlockerOut] = Field(default=[], description="the blockers, structured")
     submittable: bool
 
 

@@ -331,6 +331,10 @@ def score_json(score: Score) -> dict[str, Any]:
         "veto_failed": list(score.veto_failed),
         "na_items": list(score.na_items),
         "blockers": list(score.blockers),
+        "blocking": [
+            {"item_id": b.item_id, "reason": b.reason, "missing": list(b.missing)}
+            for b in score.blocking
+        ],
         "submittable": score.submittable,
     }
 

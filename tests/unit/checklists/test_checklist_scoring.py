@@ -9,7 +9,7 @@ import pytest
 
 from checklists.loader import load_checklist
 from checklists.schema import Checklist
-from checklists.scoring import Answer, score_answers
+from checklists.scoring import Answer, Blocker, score_answers
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "checklists" / "valid" / "scoring.yaml"
 
@@ -73,6 +73,7 @@ def test_failed_item_without_required_evidence_blocks_submission(sample: Checkli
     s = score_answers(sample, answers(c1=Answer.of("fail", note="no tariff board")))
     assert not s.submittable
     assert s.blockers == ("c1: failed without required evidence: photo",)
+    assert s.blocking == (Blocker("c1", "missing_evidence", ("photo",)),)
     ok = score_answers(sample, answers(c1=Answer.of("fail", evidence=["photo"])))
     assert ok.submittable
     assert ok.score == Decimal("50.00")
@@ -91,6 +92,11 @@ def test_unanswered_unknown_and_forbidden_na_block_submission(sample: Checklist)
         "zz: no such item in scoring-sample v3",
         "m1: not answered",
         "c1: N/A is not allowed for this item",
+    }
+    assert {(b.item_id, b.reason) for b in s.blocking} == {
+        ("zz", "unknown_item"),
+        ("m1", "unanswered"),
+        ("c1", "na_not_allowed"),
     }
 
 
