@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DomainError(Exception):
     """A request that the rules refuse; ``field`` names the offending input when there is one."""
@@ -28,3 +30,17 @@ class Forbidden(DomainError):
 
 class InvalidTransition(Conflict):
     """A status change that the lifecycle does not allow (e.g. approving twice)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is refused — for a page to show beside its disabled button and for the
+    API to raise — with the status it answers: 409 wrong state, 403 wrong person, 400 rule."""
+
+    reason: str
+    status: int = 409
+    field: str | None = None
+
+    def error(self, what: str) -> DomainError:
+        cls = {409: InvalidTransition, 403: Forbidden, 404: NotFound}.get(self.status, DomainError)
+        return cls(f"cannot {what}: {self.reason}", field=self.field)

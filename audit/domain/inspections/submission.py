@@ -26,23 +26,11 @@ from audit.domain.inspections.services import answers_for_scoring, score_json
 from audit.domain.inspections.tables import Finding, Inspection
 from audit.domain.plans.access import load_plan
 from audit.domain.plans.checklist_versions import pinned_checklist
-from audit.errors import DomainError, Forbidden, InvalidTransition
+from audit.errors import DomainError, InvalidTransition, Refusal
 from checklists.schema import Checklist
 from checklists.scoring import Score, score_answers
 
 PAIR_RULE = "seed 004 Art. 7: on-site inspectors work in pairs"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why an action is refused, and how: 409 wrong state, 403 wrong person, 400 rule."""
-
-    reason: str
-    status: int = 409
-
-    def error(self, what: str) -> DomainError:
-        cls = {409: InvalidTransition, 403: Forbidden}.get(self.status, DomainError)
-        return cls(f"cannot {what}: {self.reason}")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
-from audit.domain.plans import access, checklist_versions, coverage, services
+from audit.domain.plans import access, actions, checklist_versions, coverage, services
 from audit.domain.plans.schemas import (
     ChecklistVersionOut,
     ChecklistYamlIn,
     CoverageOut,
+    PlanActionOut,
     PlanIn,
     PlanOut,
     PlanPatch,
@@ -90,6 +91,23 @@ class PlanController(Controller):
         self, plan_id: Id, data: JSONBody[PlanPatch], actor: CurrentActor
     ) -> PlanOut:
         return PlanOut(**await services.update_plan(plan_id, data, actor))
+
+    @get(
+        "/{plan_id:int}/actions",
+        guards=[allow(*STAFF)],
+        summary="Which lifecycle actions the caller may take now, and why not",
+    )
+    async def plan_actions(self, plan_id: Id, actor: CurrentActor) -> list[PlanActionOut]:
+        plan = await access.get_plan(plan_id, actor)
+        return [
+            PlanActionOut(
+                action=name,  # type: ignore[arg-type]  # the keys of actions.ACTIONS
+                allowed=refusal is None,
+                reason=refusal.reason if refusal else None,
+                status_code=refusal.status if refusal else None,
+            )
+            for name, refusal in (await actions.plan_actions(plan, actor)).items()
+        ]
 
     @post("/{plan_id:int}/approve", guards=[APPROVERS], status_code=200)
     async def approve(self, plan_id: Id, actor: CurrentActor) -> PlanOut:

@@ -115,6 +115,13 @@ class PlanOut(BaseModel):
     inspector_ids: list[int]
 
 
+class PlanActionOut(BaseModel):
+    action: Literal["edit", "approve", "activate", "complete", "publish"]
+    allowed: bool
+    reason: str | None = Field(description="why not, when not allowed")
+    status_code: int | None = Field(description="what the refused request would answer")
+
+
 class ProvinceCoverage(BaseModel):
     province_code: str
     province_name: str

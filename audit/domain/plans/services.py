@@ -12,8 +12,9 @@ from audit.db import engine
 from audit.domain.accounts.tables import User
 from audit.domain.auditlog.services import record
 from audit.domain.operators.tables import Operator, Venue
-from audit.domain.plans import sampling
+from audit.domain.plans import actions, sampling
 from audit.domain.plans.access import get_plan, load_plan
+from audit.domain.plans.actions import TRANSITIONS, check_inspector_count
 from audit.domain.plans.schemas import PlanIn, PlanPatch
 from audit.domain.plans.tables import (
     AuditPlan,
@@ -25,13 +26,6 @@ from audit.domain.plans.tables import (
 from audit.errors import DomainError, InvalidTransition
 
 ON_SITE_KINDS = frozenset({"business_hall", "agency_point"})  # entering premises (Art. 7)
-# action -> (from status, to status, timestamp column)
-TRANSITIONS: dict[str, tuple[str, str, str]] = {
-    "approve": ("draft", "approved", "approved_at"),
-    "activate": ("approved", "active", "activated_at"),
-    "complete": ("active", "completed", "completed_at"),
-    "publish": ("completed", "published", "published_at"),
-}
 
 
 @dataclass
@@ -122,17 +116,6 @@ async def _inspectors(ids: list[int]) -> list[int]:
                 f"user {user_id} is not an active inspector", field=f"inspector_ids[{i}]"
             )
     return list(ids)
-
-
-def check_inspector_count(on_site: bool, count: int, for_approval: bool) -> None:
-    """Art. 7: on-site checks are made by two or more inspectors."""
-    if on_site and (count == 1 or (for_approval and count < 2)):
-        raise DomainError(
-            f"an on-site plan needs at least two inspectors (seed 004 Art. 7); it has {count}",
-            field="inspector_ids",
-        )
-    if for_approval and count == 0:
-        raise DomainError("assign at least one inspector before approval", field="inspector_ids")
 
 
 async def build_scope(
@@ -251,8 +234,9 @@ async def create_plan(data: PlanIn, actor: Actor) -> dict[str, Any]:
 async def update_plan(plan_id: int, data: PlanPatch, actor: Actor) -> dict[str, Any]:
     """Edit a draft plan; the scope is re-validated and the sample re-drawn."""
     before = await get_plan(plan_id, actor)
-    if before["status"] != "draft":
-        raise InvalidTransition(f"plan {plan_id} is {before['status']}; only drafts can be edited")
+    refused = await actions.refusal(before, "edit", actor)
+    if refused is not None:
+        raise refused.error(f"edit plan {plan_id}")
     fields = data.model_fields_set
     # An explicit null only means something for the optional fields; elsewhere it is "keep".
     nullable = {"sample_size", "sample_seed", "on_site"}
@@ -298,46 +282,24 @@ async def update_plan(plan_id: int, data: PlanPatch, actor: Actor) -> dict[str, 
 
 
 async def transition(plan_id: int, action: str, actor: Actor) -> dict[str, Any]:
-    """draft → approved → active → completed → published; anything else is 409."""
-    source, target, stamp = TRANSITIONS[action]
+    """draft → approved → active → completed → published; refusals come from
+    :func:`audit.domain.plans.actions.refusal`, the rule the plan page shows too."""
+    _source, target, stamp = TRANSITIONS[action]
     async with engine().transaction():
         before = await get_plan(plan_id, actor)
-        if before["status"] != source:
-            raise InvalidTransition(
-                f"cannot {action} plan {plan_id}: it is {before['status']}, not {source}"
-            )
-        if action == "approve":
-            check_inspector_count(
-                before["on_site"], len(before["inspector_ids"]), for_approval=True
-            )
-        if action == "complete":
-            await _check_inspections_done(plan_id)
+        refused = await actions.refusal(before, action, actor)
+        if refused is not None:
+            raise refused.error(f"{action} plan {plan_id}")
         changes: dict[Any, Any] = {AuditPlan.status: target, getattr(AuditPlan, stamp): _now()}
         if action == "approve":
             changes[AuditPlan.approved_by] = actor.id
-        await AuditPlan.update(changes).where(
-            (AuditPlan.id == plan_id) & (AuditPlan.status == source)
+        updated = (
+            await AuditPlan.update(changes)
+            .where((AuditPlan.id == plan_id) & (AuditPlan.status == before["status"]))
+            .returning(AuditPlan.id)
         )
+        if not updated:
+            raise InvalidTransition(f"plan {plan_id} changed meanwhile; reload it")
         after = await load_plan(plan_id)
         await record(actor, f"plan.{action}", "audit_plan", plan_id, before, after)
     return after
-
-
-async def _check_inspections_done(plan_id: int) -> None:
-    # Imported here: inspections depend on plans, not the other way round at import time.
-    from audit.domain.inspections.tables import Inspection
-
-    if await Inspection.exists().where(
-        (Inspection.plan == plan_id) & (Inspection.status == "open")
-    ):
-        raise InvalidTransition(f"plan {plan_id} still has open inspections; submit them first")
-    if await Inspection.exists().where(
-        (Inspection.plan == plan_id) & (Inspection.status == "pending")
-    ):
-        raise InvalidTransition(
-            f"plan {plan_id} has inspections waiting for the second inspector's confirmation"
-        )
-    if not await Inspection.exists().where(
-        (Inspection.plan == plan_id) & (Inspection.status == "submitted")
-    ):
-        raise InvalidTransition(f"plan {plan_id} has no submitted inspection to complete")
