@@ -1,5 +1,5 @@
 # Quick start: `make run` (the service on SQLite with demo data) and `make test` (everything).
-.PHONY: run test lint fmt setup services test-sqlite test-postgres
+.PHONY: run test lint fmt setup services test-sqlite test-postgres i18n
 
 VENV := .venv/bin
 PYTEST_ARGS ?=
@@ -17,6 +17,14 @@ lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+
+# After adding UI strings: extract them and merge into the catalogue; translate the new
+# entries in audit/web/locale/zh_CN/LC_MESSAGES/messages.po (a test fails while any is empty).
+i18n: setup
+	mkdir -p var
+	$(VENV)/pybabel -q extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output -o var/messages.pot .
+	$(VENV)/pybabel -q update -i var/messages.pot -d audit/web/locale -D messages --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/pybabel -q compile -d audit/web/locale -D messages
 
 fmt: setup
 	$(VENV)/ruff format .

@@ -9,8 +9,8 @@ from litestar import Controller, Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from litestar_htmx import HTMXPlugin
 
 import audit
 from audit import db
@@ -20,7 +20,14 @@ from audit.domains import domain_modules
 from audit.errors import DomainError
 from audit.logging import configure_logging, request_id_middleware
 from audit.settings import Settings, get_settings
-from audit.web.pages import TEMPLATES
+from audit.web.i18n import locale_middleware
+from audit.web.security import (
+    AuditCSRFMiddleware,
+    add_security_headers,
+    json_content_type_middleware,
+)
+from audit.web.swagger import OfflineSwaggerRenderPlugin
+from audit.web.templating import template_config
 
 log = structlog.get_logger("audit")
 
@@ -66,9 +73,10 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
 
 
 def collect_routes() -> list[Any]:
-    from audit.web.pages import ROUTES as PAGES
+    from audit.web.assets import ROUTES as ASSETS
+    from audit.web.pages import page_routes
 
-    routes: list[Any] = [HealthController, *PAGES]
+    routes: list[Any] = [HealthController, *ASSETS, *page_routes()]
     for _, module in domain_modules("controllers"):
         routes.extend(getattr(module, "ROUTES", []))
     return routes
@@ -105,7 +113,16 @@ def build_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=collect_routes(),
         dependencies=DEPENDENCIES,
-        middleware=[request_id_middleware, DefineMiddleware(auth_middleware)],
+        # outermost first: the caller is known before the language, CSRF and body checks
+        middleware=[
+            request_id_middleware,
+            DefineMiddleware(auth_middleware),
+            locale_middleware,
+            DefineMiddleware(AuditCSRFMiddleware),
+            json_content_type_middleware,
+        ],
+        plugins=[HTMXPlugin()],
+        before_send=[add_security_headers],
         exception_handlers={DomainError: _domain_error, Exception: _unexpected},
         on_startup=[_startup],
         on_shutdown=[_shutdown],
@@ -113,10 +130,10 @@ def build_app(settings: Settings | None = None) -> Litestar:
             title="Service Quality Audit",
             version=audit.__version__,
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[OfflineSwaggerRenderPlugin()],
         ),
         request_max_body_size=settings.max_upload_bytes,
-        template_config=TEMPLATES,
+        template_config=template_config(),
         # Logging is ours (audit/logging.py): Litestar's default config would add an
         # unredacted handler to the root logger.
         logging_config=None,

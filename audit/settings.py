@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     session_ttl_hours: int = 12
     login_max_failures: int = 5
     login_window_seconds: int = 300
+    # signs the web forms' CSRF tokens; default: a random secret kept in var_dir/csrf-secret
+    csrf_secret: SecretStr | None = None
 
     log_level: str = "INFO"
     log_json: bool = False

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine of this kind: Debian packages the product needs (only when missing),
-# the .venv with the project and its dev extras (re-installed when pyproject.toml changes).
+# the .venv with the project and its dev extras (re-installed when pyproject.toml changes),
+# the web assets from the npm registry (`npm ci`, re-run when package-lock.json changes) and
+# the compiled UI translations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +35,22 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# Web assets (htmx, Pico.css, Swagger UI; axe-core for the tests): npm packages pinned by
+# package-lock.json, served by the app itself. npm comes with Debian's nodejs when missing.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "bootstrap: installing Debian packages: nodejs npm"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+npm_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+if [ ! -f "$npm_stamp" ]; then
+  echo "bootstrap: installing web assets (npm ci)"
+  # --ignore-scripts: no install-time scripts (swagger-ui-dist's telemetry) run on our machines
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  touch "$npm_stamp"
+fi
+
+# UI translations: the .po catalogues are the source, the .mo files are built here.
+.venv/bin/pybabel -q compile -d audit/web/locale -D messages

@@ -22,7 +22,10 @@ _USER_FIELDS = (
     User.role,
     User.operator.as_alias("operator_id"),
     User.active,
+    User.language,
 )
+
+LANGUAGES = ("zh-CN", "en")
 
 
 def actor_of(user: dict[str, Any]) -> Actor:
@@ -95,6 +98,13 @@ async def update_user(user_id: int, data: UserUpdate, actor: Actor) -> dict[str,
         after = await get_user(user_id)
         await record(actor, "user.update", "user", user_id, before, after)
     return after
+
+
+async def set_language(user: dict[str, Any], language: str) -> None:
+    """The user's own choice of UI language (a preference: not an audited write)."""
+    if language not in LANGUAGES:
+        raise DomainError(f"language must be one of {', '.join(LANGUAGES)}", field="language")
+    await User.update({User.language: language}).where(User.id == user["id"]).run()
 
 
 async def authenticate(username: str, password: str) -> dict[str, Any] | None:

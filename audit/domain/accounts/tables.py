@@ -17,6 +17,7 @@ class User(Table, tablename="app_user"):
     password_hash = Varchar(length=200)  # argon2id
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    language = Varchar(length=10, default="zh-CN")  # the web UI's language (zh-CN | en)
 
 
 class ApiToken(Table, tablename="api_token"):

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from audit.settings import get_settings
+from audit.web.assets import asset
 
 TEXT = {
     "authentic": (
@@ -62,24 +63,14 @@ def verification_page(view: dict[str, Any]) -> str:
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>文书核验 Notice verification</title>
-<style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}}
-.s{{font-size:1.6rem;font-weight:bold}} .authentic{{color:#11772d}} .revoked,.tampered{{color:#b00}}
-.superseded,.unknown{{color:#a60}} th{{text-align:left;padding-right:1rem}} code{{word-break:break-all}}</style>
+<link rel="stylesheet" href="{asset("verify.css")}">
+<script src="{asset("verify.js")}" defer></script>
 </head><body>
 <p>{authority} · 文书核验 / Notice verification</p>
 <p class="s {status}" id="status" data-status="{status}">{html.escape(label)}</p>
 {marker}<p>{html.escape(explain)}</p>
 <table>{rows}</table>
 <p>本页只显示文书的登记状态与指纹,不显示文书内容。This page shows the registry status and fingerprint only, never the content.</p>
-<p><label>核对本地文件 Check a file: <input type="file" id="f" accept="application/pdf"></label>
+<p><label>核对本地文件 Check a file: <input type="file" id="f" accept="application/pdf" data-fingerprint="{fingerprint}"></label>
 <span id="r"></span></p>
-<script>
-document.getElementById('f').addEventListener('change', async (e) => {{
-  const buf = await e.target.files[0].arrayBuffer();
-  const h = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)))
-    .map(b => b.toString(16).padStart(2, '0')).join('');
-  document.getElementById('r').textContent = h === '{fingerprint}'
-    ? '一致 — matches the issued file' : '不一致 — does NOT match the issued file';
-}});
-</script>
 </body></html>"""

@@ -27,7 +27,9 @@ async def test_wrong_password_is_401_and_names_no_field(client: Any, cast: Any) 
 async def test_logout_ends_the_session(client: Any, cast: Any) -> None:
     await client.post("/auth/login", json={"username": "analyst", "password": CAST_PASSWORD})
     assert (await client.get("/auth/me")).status_code == 200
-    assert (await client.post("/auth/logout")).status_code == 204
+    # a cookie-authenticated write sends the CSRF token that the last answer set as a cookie
+    csrf = {"X-CSRFToken": client.cookies["audit_csrf"]}
+    assert (await client.post("/auth/logout", headers=csrf)).status_code == 204
     client.cookies.clear()
     assert (await client.get("/auth/me")).status_code == 401
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import CAST_PASSWORD
+from tests.web import form_login
 
 
 async def test_dashboard_redirects_anonymous_to_login(client: Any, db: str) -> None:
@@ -14,9 +14,7 @@ async def test_dashboard_redirects_anonymous_to_login(client: Any, db: str) -> N
 
 
 async def test_form_login_then_dashboard_shows_only_own_operator(client: Any, cast: Any) -> None:
-    r = await client.post(
-        "/login", data={"username": "op_a", "password": CAST_PASSWORD}, follow_redirects=False
-    )
+    r = await form_login(client, "op_a")
     assert r.status_code in (302, 303)
     page = await client.get("/")
     assert page.status_code == 200
@@ -25,6 +23,6 @@ async def test_form_login_then_dashboard_shows_only_own_operator(client: Any, ca
 
 
 async def test_form_login_wrong_password(client: Any, cast: Any) -> None:
-    r = await client.post("/login", data={"username": "op_a", "password": "nope"})
+    r = await form_login(client, "op_a", "nope")
     assert r.status_code == 401
-    assert "wrong username or password" in r.text
+    assert "用户名或密码错误" in r.text  # zh-CN unless the browser asks for English

@@ -1,0 +1,51 @@
+"""A small world for page tests: the usual cast, a venue of each operator, and the shipped
+checklists as versions. Page tests (HTTP and browser) build on it; a helper adding pages adds
+the records its pages list here, so the crawl reaches their detail pages too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class WebWorld:
+    cast: Any
+    venues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checklist_versions: list[dict[str, Any]] = field(default_factory=list)
+
+    def user(self, name: str) -> dict[str, Any]:
+        return dict(self.cast.users[name])
+
+
+async def build_world(cast: Any) -> WebWorld:
+    from audit.context import SYSTEM
+    from audit.domain.operators.schemas import VenueIn
+    from audit.domain.operators.services import create_venue
+    from audit.domain.plans.checklist_versions import import_checklist
+    from checklists.loader import CHECKLIST_DIR, checklist_files, load_checklist
+
+    world = WebWorld(cast)
+    world.venues["a_hotline"] = await create_venue(
+        cast.operator_a["id"],
+        VenueIn(
+            kind="hotline",
+            name="甲通信客服热线",
+            region="南京市",
+            phones=["+862584001234", "10010"],
+        ),
+        SYSTEM,
+    )
+    world.venues["b_hall"] = await create_venue(
+        cast.operator_b["id"],
+        VenueIn(
+            kind="business_hall", name="乙通信新街口营业厅", region="南京市", address="新街口 1 号"
+        ),
+        SYSTEM,
+    )
+    for path in checklist_files(CHECKLIST_DIR):
+        row, _ = await import_checklist(
+            load_checklist(path), SYSTEM, source=f"checklists/{path.name}"
+        )
+        world.checklist_versions.append(row)
+    return world
