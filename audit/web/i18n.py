@@ -56,12 +56,12 @@ def raw_ngettext(singular: str, plural: str, n: int) -> str:
     return translations(language_var.get()).ngettext(singular, plural, n)
 
 
-def gettext(message: str, **variables: Any) -> str:
+def gettext(message: str, /, **variables: Any) -> str:
     text = translations(language_var.get()).gettext(message)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> str:
     text = translations(language_var.get()).ngettext(singular, plural, n)
     return text % {"num": n, **variables}
 

@@ -59,6 +59,15 @@ def _here(context: Any) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
+def bilingual(text: Any) -> str:
+    """The request's language of a ``{zh, en}`` text (checklist titles, items)."""
+    if text is None:
+        return ""
+    zh = getattr(text, "zh", None) if not isinstance(text, dict) else text.get("zh")
+    en = getattr(text, "en", None) if not isinstance(text, dict) else text.get("en")
+    return str((en if i18n.language_var.get() == "en" else zh) or zh or en or "")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
@@ -76,6 +85,7 @@ def environment() -> Environment:
         current_user=_current_user,
         here=_here,
         role_label=role_label,
+        t=bilingual,
         language=i18n.language_var.get,
         languages=i18n.LANGUAGES,
         timezone=lambda: get_settings().timezone,

@@ -70,8 +70,15 @@ async def entries(
     action: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """Newest first; ``since``/``until`` bound ``at`` (until exclusive)."""
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if entity_id:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from audit.context import Actor
-from audit.db import engine
+from audit.db import engine, is_postgres
 from audit.domain.auditlog.services import record
 from audit.domain.operators import phones, regions
 from audit.domain.operators.schemas import OperatorIn, OperatorPatch, VenueIn, VenuePatch
@@ -49,6 +49,26 @@ async def list_operators(actor: Actor) -> list[dict[str, Any]]:
     if actor.is_operator:
         query = query.where(Operator.id == actor.operator_id)
     return [_decode(r, "contacts") for r in await query.run()]
+
+
+async def search_operators(
+    actor: Actor, query: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of operators whose name or USCC contains ``query``, and how many match."""
+    where: list[Any] = []
+    if actor.is_operator:
+        where.append(Operator.id == actor.operator_id)
+    if query:
+        # SQLite's LIKE already ignores ASCII case (and has no ILIKE)
+        op = "ilike" if is_postgres() else "like"
+        pattern = f"%{query}%"
+        where.append(getattr(Operator.name, op)(pattern) | getattr(Operator.uscc, op)(pattern))
+    rows = Operator.select().order_by(Operator.name).limit(limit).offset(offset)
+    count = Operator.count()
+    for clause in where:
+        rows = rows.where(clause)
+        count = count.where(clause)
+    return [_decode(r, "contacts") for r in await rows.run()], await count.run()
 
 
 async def get_operator(operator_id: int, actor: Actor) -> dict[str, Any]:
@@ -158,9 +178,24 @@ def search_regions(query: str | None, limit: int = 50) -> list[regions.RegionRec
     return records[:limit]
 
 
-def _profile(profile: dict[str, object]) -> dict[str, object]:
+def _profile(
+    profile: dict[str, object], kind: str, name: str, urls: list[str]
+) -> dict[str, object]:
+    """The venue's channel profile, checked when it is saved (not first at probe time): a chat
+    venue's profile must be one the chat probe can drive (probes.chat)."""
     if len(json.dumps(profile, ensure_ascii=False)) > MAX_PROFILE_BYTES:
         raise DomainError(f"profile is larger than {MAX_PROFILE_BYTES} bytes", field="profile")
+    if profile and kind in ("web_chat", "chat_api"):
+        from probes.chat.api import load_api_profile
+        from probes.chat.profile import ProfileError, load_profile
+
+        data: dict[str, Any] = {"name": name, **profile}
+        if kind == "web_chat" and "url" not in data and urls:
+            data["url"] = urls[0]
+        try:
+            load_profile(data) if kind == "web_chat" else load_api_profile(data)
+        except ProfileError as exc:
+            raise DomainError(str(exc), field="profile") from exc
     return profile
 
 
@@ -196,7 +231,7 @@ async def create_venue(operator_id: int, data: VenueIn, actor: Actor) -> dict[st
         urls=[str(u) for u in data.urls],
         company_name=data.company_name,
         sessions_per_day=data.sessions_per_day,
-        profile=_profile(data.profile),
+        profile=_profile(data.profile, data.kind, data.name, [str(u) for u in data.urls]),
     )
     async with engine().transaction():
         rows = await Venue.insert(venue).returning(Venue.id).run()
@@ -215,8 +250,12 @@ async def update_venue(venue_id: int, data: VenuePatch, actor: Actor) -> dict[st
         changes[Venue.phones], changes[Venue.service_numbers] = _numbers(data.phones)
     if data.urls is not None:
         changes[Venue.urls] = [str(u) for u in data.urls]
-    if data.profile is not None:
-        changes[Venue.profile] = _profile(data.profile)
+    if data.profile is not None or data.urls is not None or data.name is not None:
+        urls = [str(u) for u in data.urls] if data.urls is not None else before["urls"]
+        profile = data.profile if data.profile is not None else before["profile"]
+        checked = _profile(profile, before["kind"], data.name or before["name"], urls)
+        if data.profile is not None:
+            changes[Venue.profile] = checked
     for name in ("name", "address", "company_name", "sessions_per_day", "active"):
         if name in fields and (getattr(data, name) is not None or name != "name"):
             changes[getattr(Venue, name)] = getattr(data, name)

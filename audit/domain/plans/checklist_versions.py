@@ -34,6 +34,14 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+class ChecklistInvalid(DomainError):
+    """Checklist YAML with problems; ``problems`` keeps each one (file, line, message)."""
+
+    def __init__(self, problems: list[Any]) -> None:
+        super().__init__("; ".join(str(p) for p in problems), field="yaml")
+        self.problems = problems
+
+
 def parse_yaml(text: str, name: str = "<upload>") -> Checklist:
     """Validate checklist YAML; problems become one 400 listing ``name:line: message``."""
     from probes.analysis.phrases.check import example_problems
@@ -42,7 +50,7 @@ def parse_yaml(text: str, name: str = "<upload>") -> Checklist:
     if cl is not None:
         problems = example_problems(cl, text, name)
     if cl is None or problems:
-        raise DomainError("; ".join(str(p) for p in problems), field="yaml")
+        raise ChecklistInvalid(problems)
     return cl
 
 

@@ -160,16 +160,33 @@ _PYDANTIC_MESSAGES = {
 def errors_from(exc: ValidationError | DomainError) -> dict[str, str]:
     """Error messages by form field (the first path element), translated where we can."""
     if isinstance(exc, DomainError):
-        return {exc.field or "__all__": exc.message}
+        # "phones[2]" names the form field "phones" (the message says which entry)
+        return {(exc.field or "__all__").split("[")[0].split(".")[0]: exc.message}
     errors: dict[str, str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "__all__"
         message = _PYDANTIC_MESSAGES.get(err["type"])
         text = gettext(message) if message else str(err["msg"]).removeprefix("Value error, ")
-        if len(err["loc"]) > 1:
-            text = f"{err['loc'][1]}: {text}" if isinstance(err["loc"][1], int) else text
+        if len(err["loc"]) > 1 and isinstance(err["loc"][1], int):
+            text = gettext("Line %(n)s: %(message)s", n=err["loc"][1] + 1, message=text)
         errors.setdefault(field, text)
     return errors
+
+
+def lines(value: Any) -> list[str]:
+    """A textarea with one entry per line, as a list (blank lines dropped)."""
+    if value is None:
+        return []
+    text = "\n".join(value) if isinstance(value, list) else str(value)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def blank_to_none(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """Empty optional inputs mean "not given", as an absent JSON key does."""
+    for name in names:
+        if name in data and (data[name] is None or str(data[name]).strip() == ""):
+            data[name] = None
+    return data
 
 
 def validate_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str, str]]:

@@ -27,13 +27,24 @@ def _extracted() -> set[str]:
     return ids
 
 
+def _key(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _done(string: str | tuple[str, ...]) -> bool:
+    """Translated: a non-empty string, or every plural form non-empty."""
+    return bool(string) and (isinstance(string, str) or all(string))
+
+
+def _flat(string: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string)
+
+
 def test_every_ui_string_has_a_chinese_translation() -> None:
     with PO.open("rb") as f:
         catalog = read_po(f)
     translated = {
-        m.id if isinstance(m.id, str) else m.id[0]
-        for m in catalog
-        if m.id and m.string and "fuzzy" not in m.flags
+        _key(m.id) for m in catalog if m.id and _done(m.string) and "fuzzy" not in m.flags
     }
     missing = sorted(_extracted() - translated)
     assert missing == [], f"untranslated (run `make i18n`, then translate): {missing}"
@@ -41,9 +52,13 @@ def test_every_ui_string_has_a_chinese_translation() -> None:
 
 def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with PO.open("rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id and m.string and "fuzzy" not in m.flags}
+        po = {
+            _key(m.id): _flat(m.string)
+            for m in read_po(f)
+            if m.id and _done(m.string) and "fuzzy" not in m.flags
+        }
     with MO.open("rb") as f:
-        mo = {m.id: m.string for m in read_mo(f) if m.id}
+        mo = {_key(m.id): _flat(m.string) for m in read_mo(f) if m.id}
     assert mo == po, "stale messages.mo: run `make setup` (pybabel compile)"
 
 
