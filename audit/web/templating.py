@@ -44,6 +44,12 @@ def _nav(context: Any) -> list[dict[str, Any]]:
     return entries_for(request.scope.get("user"), nav_items(), request.url.path)
 
 
+def _detail_url(kind: str, record_id: object) -> str | None:
+    from audit.web.pages import detail_url
+
+    return detail_url(kind, record_id)
+
+
 @pass_context
 def _current_user(context: Any) -> dict[str, Any] | None:
     request = _request(context)
@@ -86,6 +92,7 @@ def environment() -> Environment:
         here=_here,
         role_label=role_label,
         t=bilingual,
+        detail_url=_detail_url,
         language=i18n.language_var.get,
         languages=i18n.LANGUAGES,
         timezone=lambda: get_settings().timezone,

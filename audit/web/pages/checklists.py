@@ -150,3 +150,4 @@ class ChecklistPages(PageController):
 
 ROUTES = [ChecklistPages]
 NAV = [NavItem(N_("Checklists"), "/ui/checklists", STAFF, order=30)]
+DETAIL = {"checklist_version": "/ui/checklists/versions/{id}"}

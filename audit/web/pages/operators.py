@@ -307,3 +307,4 @@ class VenuePages(PageController):
 
 ROUTES = [OperatorPages, VenuePages]
 NAV = [NavItem(N_("Operators"), "/ui/operators", STAFF, order=20)]
+DETAIL = {"operator": "/ui/operators/{id}"}

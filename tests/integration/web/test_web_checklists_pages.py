@@ -28,7 +28,11 @@ async def test_import_shows_all_problems_with_their_lines(client: Any, cast: Any
     # three independent problems on known lines
     bad_severity = next(i for i, line in enumerate(lines) if line.strip().startswith("severity:"))
     lines[bad_severity] = lines[bad_severity].split(":")[0] + ": fatal"
-    bad_deduction = next(i for i, line in enumerate(lines) if line.strip().startswith("deduction:") and i > bad_severity)
+    bad_deduction = next(
+        i
+        for i, line in enumerate(lines)
+        if line.strip().startswith("deduction:") and i > bad_severity
+    )
     lines[bad_deduction] = lines[bad_deduction].split(":")[0] + ": -5"
     lines.insert(1, "unknown_key: 1")
     r = await _import(client, "\n".join(lines) + "\n")

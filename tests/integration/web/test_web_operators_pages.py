@@ -23,14 +23,20 @@ async def test_create_operator_with_a_bad_uscc_shows_the_checksum_error_inline(
     await form_login(client, "supervisor")
     body = "91320100MA1X0Y2W3"
     wrong = "0" if uscc_check_char(body) != "0" else "1"
-    r = await post_form(client, "/ui/operators/new", {"name": "丙通信有限公司", "uscc": body + wrong})
+    r = await post_form(
+        client, "/ui/operators/new", {"name": "丙通信有限公司", "uscc": body + wrong}
+    )
     assert r.status_code == 422
     assert "checksum" in _field_error(r.text, "uscc")
     assert 'value="丙通信有限公司"' in r.text  # what was typed is kept
     r = await post_form(
         client,
         "/ui/operators/new",
-        {"name": "丙通信有限公司", "uscc": body + uscc_check_char(body), "contacts": "张三 | 经理 | +862584001234 | z@example.cn"},
+        {
+            "name": "丙通信有限公司",
+            "uscc": body + uscc_check_char(body),
+            "contacts": "张三 | 经理 | +862584001234 | z@example.cn",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -38,7 +44,9 @@ async def test_create_operator_with_a_bad_uscc_shows_the_checksum_error_inline(
     assert "丙通信有限公司" in detail.text and "张三" in detail.text
 
 
-async def test_duplicate_operator_name_is_reported_on_the_name_field(client: Any, cast: Any) -> None:
+async def test_duplicate_operator_name_is_reported_on_the_name_field(
+    client: Any, cast: Any
+) -> None:
     await form_login(client, "admin")
     r = await post_form(client, "/ui/operators/new", {"name": cast.operator_a["name"]})
     assert r.status_code == 422
@@ -58,7 +66,12 @@ async def test_venue_form_reports_bad_numbers_urls_and_chat_profiles_inline(
     r = await post_form(
         client,
         url,
-        {"kind": "web_chat", "name": "在线客服", "urls": "https://chat.example.cn/", "profile": "input: '#msg'\n"},
+        {
+            "kind": "web_chat",
+            "name": "在线客服",
+            "urls": "https://chat.example.cn/",
+            "profile": "input: '#msg'\n",
+        },
     )
     assert r.status_code == 422
     assert "messages" in _field_error(r.text, "profile")
@@ -68,20 +81,32 @@ async def test_venue_form_reports_bad_numbers_urls_and_chat_profiles_inline(
     r = await post_form(
         client,
         url,
-        {"kind": "web_chat", "name": "在线客服", "urls": "https://chat.example.cn/", "profile": profile, "region": "南京市"},
+        {
+            "kind": "web_chat",
+            "name": "在线客服",
+            "urls": "https://chat.example.cn/",
+            "profile": profile,
+            "region": "南京市",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
     from audit.domain.operators.tables import Venue
 
-    row = await Venue.select(Venue.profile, Venue.region_code).where(Venue.name == "在线客服").first()
+    row = (
+        await Venue.select(Venue.profile, Venue.region_code).where(Venue.name == "在线客服").first()
+    )
     assert row is not None and row["region_code"] == "320100"
 
 
 async def test_the_api_refuses_the_same_bad_chat_profile(client: Any, cast: Any) -> None:
     r = await client.post(
         f"/operators/{cast.operator_a['id']}/venues",
-        json={"kind": "chat_api", "name": "接口", "profile": {"base_url": "https://api.example.cn"}},
+        json={
+            "kind": "chat_api",
+            "name": "接口",
+            "profile": {"base_url": "https://api.example.cn"},
+        },
         headers=cast.headers("admin"),
     )
     assert r.status_code == 400 and r.json()["field"] == "profile"
