@@ -60,25 +60,25 @@ PAGES: list[ListPage] = [
         "supervisor",
         "/ui/audit-log?entity=probe_run",
         "/audit-log?entity=probe_run&limit=50",
-    ),  # fmt: skip
+    ),
     ListPage(
         "audit log, page 200",
         "supervisor",
         "/ui/audit-log?offset=10000",
         "/audit-log?limit=50&offset=10000",
-    ),  # fmt: skip
+    ),
     ListPage(
         "audit log, by actor and date",
         "supervisor",
         "/ui/audit-log?actor_id=2&since=2025-03-01&until=2025-03-02",
         None,
-    ),  # fmt: skip
+    ),
 ]
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def _timed(client: object, url: str, headers: dict[str, str], n: int) -> list[float]:
@@ -152,15 +152,19 @@ async def main() -> None:
             for row in await conn.fetch("SELECT id, username FROM app_user"):
                 token, ses = new_token("sqa"), new_token("ses")
                 await conn.execute(
-                    "INSERT INTO api_token (\"user\", name, token_hash, prefix, created_at, revoked)"
+                    'INSERT INTO api_token ("user", name, token_hash, prefix, created_at, revoked)'
                     " VALUES ($1, 'bench', $2, $3, now(), false)",
-                    row["id"], digest(token), token[:12],
-                )  # fmt: skip
+                    row["id"],
+                    digest(token),
+                    token[:12],
+                )
                 await conn.execute(
-                    "INSERT INTO web_session (\"user\", token_hash, created_at, expires_at)"
+                    'INSERT INTO web_session ("user", token_hash, created_at, expires_at)'
                     " VALUES ($1, $2, now(), $3)",
-                    row["id"], digest(ses), dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
-                )  # fmt: skip
+                    row["id"],
+                    digest(ses),
+                    dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
+                )
                 tokens[row["username"]], sessions[row["username"]] = token, ses
         finally:
             await conn.close()
@@ -169,36 +173,36 @@ async def main() -> None:
 
         cookie = get_settings().session_cookie
         transport = httpx.ASGITransport(app=app)
-        async with app.lifespan() if hasattr(app, "lifespan") else _nullcontext():
-            async with httpx.AsyncClient(
-                transport=transport, base_url="https://bench.local"
-            ) as client:
-                rows = []
-                for p in PAGES:
-                    if args.only and args.only not in p.name:
-                        continue
-                    page = await _timed(
-                        client, p.page, {"Cookie": f"{cookie}={sessions[p.role]}"}, args.requests
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=transport, base_url="https://bench.local") as client,
+        ):
+            rows = []
+            for p in PAGES:
+                if args.only and args.only not in p.name:
+                    continue
+                page = await _timed(
+                    client, p.page, {"Cookie": f"{cookie}={sessions[p.role]}"}, args.requests
+                )
+                api = (
+                    await _timed(
+                        client,
+                        p.api,
+                        {"Authorization": f"Bearer {tokens[p.role]}"},
+                        args.requests,
                     )
-                    api = (
-                        await _timed(
-                            client,
-                            p.api,
-                            {"Authorization": f"Bearer {tokens[p.role]}"},
-                            args.requests,
-                        )
-                        if p.api
-                        else None
-                    )
-                    rows.append((p, page, api))
-                    api_text = f"{pct(api, 0.95):7.1f}" if api else "      —"
-                    ratio = f"{pct(page, 0.95) / pct(api, 0.95):5.2f}" if api else "    —"
-                    verdict = "ok" if pct(page, 0.95) <= GOAL_MS else "SLOW"
-                    print(
-                        f"{p.name:34s} page p50 {statistics.median(page):6.1f} p95 {pct(page, 0.95):6.1f} ms"
-                        f" | API p95 {api_text} ms | page/API {ratio} | {verdict}",
-                        flush=True,
-                    )
+                    if p.api
+                    else None
+                )
+                rows.append((p, page, api))
+                api_text = f"{pct(api, 0.95):7.1f}" if api else "      —"
+                ratio = f"{pct(page, 0.95) / pct(api, 0.95):5.2f}" if api else "    —"
+                verdict = "ok" if pct(page, 0.95) <= GOAL_MS else "SLOW"
+                print(
+                    f"{p.name:34s} page p50 {statistics.median(page):6.1f} p95 {pct(page, 0.95):6.1f} ms"
+                    f" | API p95 {api_text} ms | page/API {ratio} | {verdict}",
+                    flush=True,
+                )
         worst = max(pct(page, 0.95) for _, page, _ in rows)
         print(
             f"worst page p95 {worst:.1f} ms (goal ≤ {GOAL_MS:.0f} ms): {'ok' if worst <= GOAL_MS else 'SLOW'}"
@@ -214,14 +218,6 @@ async def main() -> None:
         else:
             await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         await admin.close()
-
-
-class _nullcontext:
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 if __name__ == "__main__":

@@ -61,8 +61,13 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
 
     pw = hash_password("bench-password")
     users = {}
-    for name, role in (("admin", "admin"), ("supervisor", "supervisor"), ("inspector1", "inspector"),
-                       ("inspector2", "inspector"), ("analyst", "analyst")):  # fmt: skip
+    for name, role in (
+        ("admin", "admin"),
+        ("supervisor", "supervisor"),
+        ("inspector1", "inspector"),
+        ("inspector2", "inspector"),
+        ("analyst", "analyst"),
+    ):
         users[name] = await conn.fetchval(
             "INSERT INTO app_user (username, display_name, role, password_hash, active, created_at,"
             " language) VALUES ($1, $1, $2, $3, true, now(), 'zh-CN') RETURNING id",
@@ -92,7 +97,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                     "[]",
                     "{}",
                     True,
-                )  # fmt: skip
+                )
             )
     await _copy(
         conn,
@@ -144,7 +149,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                 statuses[i % len(statuses)],
                 users["supervisor"],
                 start,
-            )  # fmt: skip
+            )
         )
     await _copy(
         conn,
@@ -161,7 +166,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "status",
             "created_by",
             "created_at",
-        ],  # fmt: skip
+        ],
         plan_rows,
     )
     plan_ids = [r["id"] for r in await conn.fetch("SELECT id FROM audit_plan ORDER BY id")]
@@ -196,7 +201,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                 started + dt.timedelta(hours=2) if submitted else None,
                 f"{rnd.uniform(40, 100):.2f}" if submitted else None,
                 (rnd.random() > 0.3) if submitted else None,
-            )  # fmt: skip
+            )
         )
     await _copy(
         conn,
@@ -212,7 +217,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "submitted_at",
             "score",
             "passed",
-        ],  # fmt: skip
+        ],
         insp_rows,
     )
 
@@ -236,7 +241,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                 "[]",
                 created,
                 created,
-            )  # fmt: skip
+            )
         )
     await _copy(
         conn,
@@ -257,15 +262,24 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "evidence_ids",
             "created_at",
             "updated_at",
-        ],  # fmt: skip
+        ],
         run_rows,
     )
 
     key_rows = []
     for k in range(s["trigger_keys"]):
         op = operator_ids[k % len(operator_ids)]
-        key_rows.append((op, f"op{op}", f"{320100 + k // len(operator_ids)}", f"{320100 + k}",
-                         True, ISSUES[k % len(ISSUES)], True))  # fmt: skip
+        key_rows.append(
+            (
+                op,
+                f"op{op}",
+                f"{320100 + k // len(operator_ids)}",
+                f"{320100 + k}",
+                True,
+                ISSUES[k % len(ISSUES)],
+                True,
+            )
+        )
     await _copy(
         conn,
         "trigger_key",
@@ -277,20 +291,52 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "region_resolved",
             "issue",
             "issue_mapped",
-        ],  # fmt: skip
+        ],
         key_rows,
     )
     keys = await conn.fetch("SELECT id, operator, region_key, issue FROM trigger_key ORDER BY id")
     batch: list[tuple[Any, ...]] = []
-    columns = ["source", "external_id", "key", "operator", "region", "region_resolved", "issue",
-               "issue_mapped", "classified", "classified_by", "received_at", "received_on",
-               "channel", "summary", "text", "created_at"]  # fmt: skip
+    columns = [
+        "source",
+        "external_id",
+        "key",
+        "operator",
+        "region",
+        "region_resolved",
+        "issue",
+        "issue_mapped",
+        "classified",
+        "classified_by",
+        "received_at",
+        "received_on",
+        "channel",
+        "summary",
+        "text",
+        "created_at",
+    ]
     for i in range(s["complaints"]):
         key = keys[rnd.randrange(len(keys))]
         at = _ts(rnd)
-        batch.append(("bench", f"B{i:08d}", key["id"], key["operator"], key["region_key"], True,
-                      key["issue"], True, False, "", at, at.date(), "hotline", "基准申诉", "",
-                      at))  # fmt: skip
+        batch.append(
+            (
+                "bench",
+                f"B{i:08d}",
+                key["id"],
+                key["operator"],
+                key["region_key"],
+                True,
+                key["issue"],
+                True,
+                False,
+                "",
+                at,
+                at.date(),
+                "hotline",
+                "基准申诉",
+                "",
+                at,
+            )
+        )
         if len(batch) == 100_000:
             await _copy(conn, "complaint", columns, batch)
             batch = []
@@ -311,7 +357,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "followup_note",
             "created_at",
             "updated_at",
-        ],  # fmt: skip
+        ],
         [
             (
                 key["id"],
@@ -325,14 +371,19 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                 "",
                 START,
                 START,
-            )  # fmt: skip
+            )
             for key in (keys[rnd.randrange(len(keys))] for _ in range(s["triggers"]))
         ],
     )
 
-    actions = [("complaint.create", "complaint"), ("probe_run.finish", "probe_run"),
-               ("inspection.answer", "inspection"), ("plan.update", "audit_plan"),
-               ("notice.draft", "notice"), ("session.login", "user")]  # fmt: skip
+    actions = [
+        ("complaint.create", "complaint"),
+        ("probe_run.finish", "probe_run"),
+        ("inspection.answer", "inspection"),
+        ("plan.update", "audit_plan"),
+        ("notice.draft", "notice"),
+        ("session.login", "user"),
+    ]
     batch = []
     cols = [
         "at",
@@ -347,8 +398,19 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
     ]
     for i in range(s["audit_entries"]):
         action, entity = actions[i % len(actions)]
-        batch.append((START + dt.timedelta(seconds=i * 30), users["supervisor"], "supervisor",
-                      action, entity, str(i % 50_000), None, '{"n": 1}', None))  # fmt: skip
+        batch.append(
+            (
+                START + dt.timedelta(seconds=i * 30),
+                users["supervisor"],
+                "supervisor",
+                action,
+                entity,
+                str(i % 50_000),
+                None,
+                '{"n": 1}',
+                None,
+            )
+        )
         if len(batch) == 100_000:
             await _copy(conn, "audit_entry", cols, batch)
             batch = []

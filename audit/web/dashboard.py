@@ -57,7 +57,7 @@ async def inspector_plans(actor: Actor) -> list[dict[str, Any]]:
     assigned = PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
     rows = (
         await AuditPlan.select(*PLAN_FIELDS)
-        .where(AuditPlan.id.is_in(assigned))  # type: ignore[arg-type]
+        .where(AuditPlan.id.is_in(assigned))
         .where(AuditPlan.status.is_in(["approved", "active"]))
         .where(AuditPlan.window_end >= day_start)
         .order_by(AuditPlan.window_start)
