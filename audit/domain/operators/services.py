@@ -12,6 +12,9 @@ from audit.domain.operators import phones, regions
 from audit.domain.operators.schemas import OperatorIn, OperatorPatch, VenueIn, VenuePatch
 from audit.domain.operators.tables import Operator, Venue
 from audit.errors import Conflict, DomainError, NotFound
+from probes.channels.base import ChannelError
+from probes.channels.base import Venue as ChannelVenue
+from probes.channels.registry import for_venue_kind
 
 MAX_PROFILE_BYTES = 20_000
 
@@ -182,20 +185,18 @@ def _profile(
     profile: dict[str, object], kind: str, name: str, urls: list[str]
 ) -> dict[str, object]:
     """The venue's channel profile, checked when it is saved (not first at probe time): a chat
-    venue's profile must be one the chat probe can drive (probes.chat)."""
+    venue's profile must be one its probe channel can drive (``probes.channels``)."""
     if len(json.dumps(profile, ensure_ascii=False)) > MAX_PROFILE_BYTES:
         raise DomainError(f"profile is larger than {MAX_PROFILE_BYTES} bytes", field="profile")
-    if profile and kind in ("web_chat", "chat_api"):
-        from probes.chat.api import load_api_profile
-        from probes.chat.profile import ProfileError, load_profile
-
-        data: dict[str, Any] = {"name": name, **profile}
-        if kind == "web_chat" and "url" not in data and urls:
-            data["url"] = urls[0]
+    channel = for_venue_kind(kind)
+    if profile and channel is not None and callable(getattr(channel, "profile", None)):
+        venue = ChannelVenue(id=None, kind=kind, name=name, urls=tuple(urls), profile=profile)
         try:
-            load_profile(data) if kind == "web_chat" else load_api_profile(data)
-        except ProfileError as exc:
-            raise DomainError(str(exc), field="profile") from exc
+            channel.profile(venue)  # type: ignore[attr-defined]
+        except ChannelError as exc:
+            raise DomainError(
+                exc.message.removeprefix("venue None profile: "), field="profile"
+            ) from exc
     return profile
 
 
