@@ -22,6 +22,14 @@ def credentials(path: Path) -> dict[str, str]:
     return dict(line.split("\t", 1) for line in lines if "\t" in line)
 
 
+def _shrink(path: Path) -> None:
+    """256 colours are plenty for a UI screenshot and a third of the bytes in git."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256).save(path, optimize=True)
+
+
 async def shoot(base: str, out: Path, creds_file: Path) -> None:
     from playwright.async_api import async_playwright
 
@@ -36,7 +44,9 @@ async def shoot(base: str, out: Path, creds_file: Path) -> None:
 
                 async def save(name: str, page=page, vp_name=vp_name) -> None:
                     await page.wait_for_load_state("networkidle")
-                    await page.screenshot(path=str(out / f"{name}-{vp_name}.png"), full_page=vp_name == "phone")
+                    path = out / f"{name}-{vp_name}.png"
+                    await page.screenshot(path=str(path), full_page=vp_name == "phone")
+                    _shrink(path)
 
                 async def login(user: str, page=page) -> None:
                     await context.clear_cookies()
