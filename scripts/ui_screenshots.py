@@ -48,7 +48,7 @@ async def shoot(base: str, out: Path, creds_file: Path) -> None:
                     await page.screenshot(path=str(path), full_page=vp_name == "phone")
                     _shrink(path)
 
-                async def login(user: str, page=page) -> None:
+                async def login(user: str, page=page, context=context) -> None:
                     await context.clear_cookies()
                     await page.goto(f"{base}/login")
                     await page.fill("#username", user)
