@@ -17,7 +17,9 @@ async def test_swagger_renders_from_local_assets(db: str, web_server: str, brows
     hosts: set[str] = set()
     csp: list[str] = []
     page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
-    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None
+    )
     await page.goto(f"{web_server}/schema/swagger")
     await page.wait_for_selector(".opblock", timeout=20_000)
     operations = await page.locator(".opblock").count()
