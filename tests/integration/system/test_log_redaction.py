@@ -23,7 +23,6 @@ import uvicorn
 from litestar import Request, post
 from litestar.params import JSONBody
 from litestar.testing import AsyncTestClient
-from probes.voice import TwilioAccount
 
 from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import twilio_signature
