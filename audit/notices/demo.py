@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from audit.notices.models import (
+    ClosedFinding,
+    ClosingLetterContent,
     ComplaintRef,
     Finding,
     FindingsReportContent,
@@ -19,6 +21,8 @@ from audit.notices.models import (
     NoticeMeta,
     NoticeType,
     OperatorRow,
+    OverdueFinding,
+    OverdueFollowupContent,
     PublicNoticeContent,
     RateRow,
     RectificationContent,
@@ -213,11 +217,47 @@ def public_notice() -> PublicNoticeContent:
     )
 
 
+def closing_letter() -> ClosingLetterContent:
+    return ClosingLetterContent(
+        notice_ref="整改〔2026〕第0007号",
+        notice_date=dt.date(2026, 11, 23),
+        findings=[
+            ClosedFinding(
+                item=_FINDINGS[0].item,
+                outcome="整改完成,复查合格",
+                closed_on=dt.date(2026, 12, 18),
+                basis="暗访复测 12 次,全部在三声振铃内接听",
+            ),
+            ClosedFinding(
+                item=_FINDINGS[1].item,
+                outcome="经申诉复核,调整为不适用",
+                closed_on=dt.date(2026, 12, 2),
+                basis="申诉复核",
+            ),
+        ],
+    )
+
+
+def overdue_followup() -> OverdueFollowupContent:
+    return OverdueFollowupContent(
+        notice_ref="整改〔2026〕第0007号",
+        notice_date=dt.date(2026, 11, 23),
+        findings=[
+            OverdueFinding(
+                item=_FINDINGS[0].item, deadline=dt.date(2026, 12, 23), status="未报告整改情况"
+            )
+        ],
+        new_deadline=dt.date(2027, 1, 8),
+    )
+
+
 def demo_content(notice_type: NoticeType) -> Any:
     makers: dict[NoticeType, Callable[[], Any]] = {
         NoticeType.rectification: rectification,
         NoticeType.self_inspection: self_inspection,
         NoticeType.findings_report: findings_report,
         NoticeType.public_notice: public_notice,
+        NoticeType.closing_letter: closing_letter,
+        NoticeType.overdue_followup: overdue_followup,
     }
     return makers[notice_type]()

@@ -40,6 +40,8 @@ class NoticeType(StrEnum):
     self_inspection = "self_inspection"
     findings_report = "findings_report"
     public_notice = "public_notice"
+    closing_letter = "closing_letter"  # 整改复查意见: every finding of a notice is closed
+    overdue_followup = "overdue_followup"  # 督办: findings not rectified by the deadline
 
 
 TITLES: dict[NoticeType, str] = {
@@ -47,6 +49,8 @@ TITLES: dict[NoticeType, str] = {
     NoticeType.self_inspection: "责令自查通知书",
     NoticeType.findings_report: "检查结果报告",
     NoticeType.public_notice: "服务质量通告",
+    NoticeType.closing_letter: "整改复查意见书",
+    NoticeType.overdue_followup: "逾期未整改督办通知书",
 }
 
 # the short word before the year in the document number, e.g. 整改〔2026〕第0007号
@@ -55,6 +59,8 @@ NUMBER_PREFIX: dict[NoticeType, str] = {
     NoticeType.self_inspection: "自查",
     NoticeType.findings_report: "检查",
     NoticeType.public_notice: "通告",
+    NoticeType.closing_letter: "复查",
+    NoticeType.overdue_followup: "督办",
 }
 
 SEVERITY_LABELS = {
@@ -98,6 +104,7 @@ class Finding(_Model):
     measured: Text  # measured values, e.g. "接通用时 38 秒(振铃 6 次)"
     rule: Cited  # legal basis: regulation/standard name and article (checklist ``source.cite``)
     rectification: Text  # what the operator must do
+    deadline: dt.date | None = None  # this finding's own deadline (default: the notice's)
 
 
 class RectificationContent(_Model):
@@ -156,6 +163,7 @@ class FindingsReportContent(_Model):
     answer_threshold_s: float | None = None
     compliance: list[RateRow] = Field(default_factory=list)
     summary: str = ""
+    deadline: dt.date | None = None  # rectification deadline of the failed items, if any
 
 
 class OperatorRow(_Model):
@@ -174,11 +182,50 @@ class PublicNoticeContent(_Model):
     summary: str = ""
 
 
+class ClosedFinding(_Model):
+    item: Text  # the finding as the original notice printed it
+    outcome: Text  # 整改完成,复查合格 / 经复核撤销 / …
+    closed_on: dt.date
+    basis: Text  # how it was verified (re-probe, re-inspection, review of the report)
+
+
+class ClosingLetterContent(_Model):
+    """整改复查意见: the regulator's finding that every item of a notice is closed."""
+
+    notice_ref: Text  # number of the notice whose findings are closed
+    notice_date: dt.date
+    findings: Annotated[list[ClosedFinding], Field(min_length=1)]
+    conclusion: str = "经复查,你单位已按要求完成整改,上述问题予以销号。请持续做好服务质量管理工作。"
+
+
+class OverdueFinding(_Model):
+    item: Text
+    deadline: dt.date
+    status: Text  # what the regulator saw on the deadline, e.g. 未报告整改情况
+
+
+class OverdueFollowupContent(_Model):
+    """督办: findings not rectified by the deadline, citing the consequence the rules set."""
+
+    notice_ref: Text
+    notice_date: dt.date
+    findings: Annotated[list[OverdueFinding], Field(min_length=1)]
+    new_deadline: dt.date
+    # 《电信服务质量监督管理暂行办法》 Art. 21 (MIIT order 6/2001, amended by order 28/2014)
+    consequence: Text = (
+        "依据《电信服务质量监督管理暂行办法》第二十一条,对电信业务经营者违反电信服务标准并损害"
+        "用户合法权益的行为,由电信管理机构发出限期整改书;对逾期不改者,视情节轻重给予警告或者"
+        "处以500元以上、10000元以下罚款。"
+    )
+
+
 CONTENT_MODELS: dict[NoticeType, type[_Model]] = {
     NoticeType.rectification: RectificationContent,
     NoticeType.self_inspection: SelfInspectionContent,
     NoticeType.findings_report: FindingsReportContent,
     NoticeType.public_notice: PublicNoticeContent,
+    NoticeType.closing_letter: ClosingLetterContent,
+    NoticeType.overdue_followup: OverdueFollowupContent,
 }
 
 _MISSING_TYPES = {"missing", "string_too_short", "too_short"}

@@ -15,7 +15,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
-from audit.notices import charts
+from audit.notices import charts, render_followup
 from audit.notices.fonts import register_fonts
 from audit.notices.layout import (
     MARGIN_BOTTOM,
@@ -79,7 +79,7 @@ def _rectification(meta: NoticeMeta, c: RectificationContent, st: Styles) -> lis
             f.measured,
             f.rule,
             "、".join(f.evidence_refs) or "—",
-            f.rectification,
+            f.rectification + (f"(整改期限:{cn_date(f.deadline)})" if f.deadline else ""),
         ]
         for i, f in enumerate(c.findings, 1)
     ]
@@ -209,6 +209,8 @@ _BUILDERS: dict[NoticeType, Callable[[NoticeMeta, Any, Styles], list[Any]]] = {
     NoticeType.self_inspection: _self_inspection,
     NoticeType.findings_report: _findings_report,
     NoticeType.public_notice: _public_notice,
+    NoticeType.closing_letter: render_followup.closing_letter,
+    NoticeType.overdue_followup: render_followup.overdue_followup,
 }
 
 

@@ -11,9 +11,10 @@ from litestar.response import File, Response
 
 from audit.api import CurrentActor, Id, Limit, Offset
 from audit.domain.accounts.guards import ALL_ROLES, allow
-from audit.domain.notices import drafts, issuing, registry, services
+from audit.domain.notices import drafts, hooks, issuing, registry, services
 from audit.domain.notices.pages import verification_page
 from audit.domain.notices.schemas import (
+    AcknowledgeIn,
     DraftIn,
     DraftPatch,
     FromInspectionIn,
@@ -67,6 +68,8 @@ class NoticeController(Controller):
             raise Conflict(f"notice {notice_id}: stored PDF is missing")
         if actor.is_operator and row["status"] == "issued":
             await issuing.mark_delivered(notice_id, actor)  # first fetch by the addressee
+        if actor.is_operator:
+            await hooks.emit("downloaded", row, actor)  # a read receipt
         return File(
             path=path,
             media_type="application/pdf",
@@ -126,9 +129,17 @@ class NoticeController(Controller):
     async def deliver(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await issuing.mark_delivered(notice_id, actor))
 
-    @post("/{notice_id:int}/acknowledge", guards=[OPERATORS], status_code=200)
-    async def acknowledge(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
-        return NoticeOut.of(await issuing.acknowledge(notice_id, actor))
+    @post(
+        "/{notice_id:int}/acknowledge",
+        guards=[OPERATORS],
+        status_code=200,
+        summary="Acknowledge receipt (optional body: a comment)",
+    )
+    async def acknowledge(
+        self, notice_id: Id, actor: CurrentActor, data: JSONBody[AcknowledgeIn | None] = None
+    ) -> NoticeOut:
+        comment = data.comment if data is not None else None
+        return NoticeOut.of(await issuing.acknowledge(notice_id, actor, comment))
 
     @post("/{notice_id:int}/revoke", guards=[APPROVERS], status_code=200)
     async def revoke(

@@ -18,7 +18,7 @@ from pyhanko.sign.timestamps import TimestampRequestError
 
 from audit.context import Actor
 from audit.domain.auditlog.services import record
-from audit.domain.notices import config
+from audit.domain.notices import config, hooks
 from audit.domain.notices.services import (
     APPROVERS,
     _now,
@@ -169,6 +169,7 @@ async def issue(notice_id: int, actor: Actor, settings: Settings | None = None) 
             )
             if old is not None:
                 await _mark_superseded(old, after, actor)
+            await hooks.emit("issued", after, actor)
     except BaseException:
         if written is not None and written.exists():
             # rolled back: the file would be an orphan (content-addressed, so only ours)
@@ -202,6 +203,7 @@ async def _mark_superseded(old: dict[str, Any], new: dict[str, Any], actor: Acto
         raise InvalidTransition(f"notice {old['id']} changed meanwhile", field="supersedes")
     after = await load(old["id"])
     await record(actor, "notice.supersede", "notice", old["id"], _snapshot(old), _snapshot(after))
+    await hooks.emit("superseded", after, actor, superseded_by=new["id"])
 
 
 async def create_correction(notice_id: int, actor: Actor) -> dict[str, Any]:
@@ -233,6 +235,7 @@ async def revoke(notice_id: int, actor: Actor, reason: str) -> dict[str, Any]:
         "revoked",
         "revoke",
         {Notice.revoke_reason: reason, Notice.ended_at: _now()},
+        event="revoked",
     )
 
 
@@ -243,8 +246,9 @@ async def mark_delivered(notice_id: int, actor: Actor) -> dict[str, Any]:
     )
 
 
-async def acknowledge(notice_id: int, actor: Actor) -> dict[str, Any]:
-    """issued|delivered → acknowledged, by a user of the addressed operator."""
+async def acknowledge(notice_id: int, actor: Actor, comment: str | None = None) -> dict[str, Any]:
+    """issued|delivered → acknowledged, by a user of the addressed operator (with an optional
+    comment, kept in the audit log and on the notice's receipts)."""
     row = await load(notice_id)
     if (
         not actor.is_operator
@@ -255,9 +259,18 @@ async def acknowledge(notice_id: int, actor: Actor) -> dict[str, Any]:
     extra: dict[Any, Any] = {Notice.acknowledged_by: actor.id, Notice.acknowledged_at: _now()}
     if row["delivered_at"] is None:
         extra[Notice.delivered_at] = _now()
-    return await _trail(
-        notice_id, actor, ("issued", "delivered"), "acknowledged", "acknowledge", extra
+    comment = (comment or "").strip() or None
+    after = await _trail(
+        notice_id,
+        actor,
+        ("issued", "delivered"),
+        "acknowledged",
+        "acknowledge",
+        extra,
+        note={"comment": comment} if comment else None,
     )
+    await hooks.emit("acknowledged", after, actor, comment=comment)
+    return after
 
 
 async def _trail(
@@ -267,7 +280,10 @@ async def _trail(
     to: str,
     action: str,
     extra: dict[Any, Any],
+    *,
+    event: str | None = None,
+    note: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     from audit.domain.notices.services import transition
 
-    return await transition(notice_id, actor, frm, to, action, extra)
+    return await transition(notice_id, actor, frm, to, action, extra, event=event, note=note)

@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 MAX_CONTENT_BYTES = 200_000
-NoticeTypeName = Literal["rectification", "self_inspection", "findings_report", "public_notice"]
+NoticeTypeName = Literal[
+    "rectification",
+    "self_inspection",
+    "findings_report",
+    "public_notice",
+    "closing_letter",
+    "overdue_followup",
+]
 
 
 def _bounded(value: dict[str, Any]) -> dict[str, Any]:
@@ -33,6 +40,11 @@ class DraftPatch(BaseModel):
     content: dict[str, Any]
 
     _content = field_validator("content")(_bounded)
+
+
+class AcknowledgeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class FromInspectionIn(BaseModel):

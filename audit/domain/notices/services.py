@@ -230,7 +230,12 @@ async def transition(
     to: str,
     action: str,
     extra: dict[Any, Any] | None = None,
+    *,
+    event: str | None = None,
+    note: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Move a notice between statuses (audit-logged); ``event``: the notice hook to emit
+    inside the same transaction; ``note``: extra facts for the audit entry (a comment)."""
     before = await load(notice_id)
     if before["status"] not in frm:
         raise InvalidTransition(
@@ -249,8 +254,17 @@ async def transition(
             raise InvalidTransition(f"notice {notice_id} changed meanwhile", field="status")
         after = await load(notice_id)
         await record(
-            actor, f"notice.{action}", "notice", notice_id, _snapshot(before), _snapshot(after)
+            actor,
+            f"notice.{action}",
+            "notice",
+            notice_id,
+            _snapshot(before),
+            {**_snapshot(after), **(note or {})},
         )
+        if event is not None:
+            from audit.domain.notices import hooks
+
+            await hooks.emit(event, after, actor)
     return after
 
 

@@ -54,7 +54,9 @@ async def test_demo_renders_and_signs_each_type(tmp_path: Path) -> None:
     assert code == 0, out
     pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert pdfs == [
+        "closing_letter.pdf",
         "findings_report.pdf",
+        "overdue_followup.pdf",
         "public_notice.pdf",
         "rectification.pdf",
         "self_inspection.pdf",

@@ -14,6 +14,8 @@ EXPECTED = {
     NoticeType.self_inspection: ["宽带故障报修后长期无人处理", "SS-2026-10-0311", "自查报告"],
     NoticeType.findings_report: ["逐项检查结果", "无声电话处理", "接通率"],
     NoticeType.public_notice: ["示例移动", "排名", "综合得分", "2026年第三季度"],
+    NoticeType.closing_letter: ["逐项复查结论", "整改完成,复查合格", "2026年12月18日", "予以销号"],
+    NoticeType.overdue_followup: ["逾期未整改的问题", "第二十一条", "2027年1月8日前完成整改"],
 }
 
 
