@@ -27,8 +27,12 @@ def closing_letter(meta: NoticeMeta, c: ClosingLetterContent, st: Styles) -> lis
             st.body,
         ),
         _p("一、逐项复查结论", st.heading),
-        data_table(["序号", "检查发现的问题", "复查结论", "销号日期", "复查方式"], rows,
-                   [5, 30, 16, 12, 24], st),  # fmt: skip
+        data_table(
+            ["序号", "检查发现的问题", "复查结论", "销号日期", "复查方式"],
+            rows,
+            [5, 30, 16, 12, 24],
+            st,
+        ),
         _p("二、复查意见", st.heading),
         _p(c.conclusion, st.body),
     ]

@@ -21,8 +21,9 @@ class Paragraph:
     en: str
 
 
-def compose_bodies(title_zh: str, title_en: str, paragraphs: list[Paragraph],
-                   links: list[tuple[str, str, str]]) -> tuple[str, str]:  # fmt: skip
+def compose_bodies(
+    title_zh: str, title_en: str, paragraphs: list[Paragraph], links: list[tuple[str, str, str]]
+) -> tuple[str, str]:
     """(plain, html): each paragraph in Chinese, then English; links as (zh, en, url)."""
     lines = [title_zh, title_en, ""]
     for p in paragraphs:
@@ -43,8 +44,9 @@ def compose_bodies(title_zh: str, title_en: str, paragraphs: list[Paragraph],
     return plain, page
 
 
-def build_message(payload: dict[str, Any], sender: str,
-                  attachment: tuple[str, bytes] | None) -> EmailMessage:  # fmt: skip
+def build_message(
+    payload: dict[str, Any], sender: str, attachment: tuple[str, bytes] | None
+) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = payload["subject"]
     msg["From"] = sender
@@ -98,7 +100,7 @@ async def send(msg: EmailMessage, recipients: list[str], settings: DeliverySetti
             hostname=host,
             port=port,
             use_tls=tls,
-            start_tls=True if settings.smtp_security == "starttls" else False,
+            start_tls=settings.smtp_security == "starttls",
             username=settings.smtp_user,
             password=password,
             timeout=settings.smtp_timeout_s,

@@ -61,8 +61,9 @@ class MailSink:
             try:
                 self._server = loop.run_until_complete(
                     loop.create_server(
-                        lambda: SMTP(handler, data_size_limit=MAX_MESSAGE_BYTES,
-                                     hostname="mailsink.local"),  # fmt: skip
+                        lambda: SMTP(
+                            handler, data_size_limit=MAX_MESSAGE_BYTES, hostname="mailsink.local"
+                        ),
                         self.host,
                         self.port,
                     )
@@ -121,7 +122,7 @@ def _parse(key: str, raw: bytes, mtime: float) -> StoredMessage:
     text_part = msg.get_body(preferencelist=("plain",))
     html_part = msg.get_body(preferencelist=("html",))
     attachments = [
-        (str(a.get_filename() or ""), a.get_content_type(), a.get_payload(decode=True) or b"")
+        (str(a.get_filename() or ""), a.get_content_type(), bytes(a.get_content()))
         for a in msg.iter_attachments()
     ]
     return StoredMessage(
@@ -145,7 +146,7 @@ def read_messages(directory: Path) -> list[StoredMessage]:
         return []
     box = mailbox.Maildir(directory, create=False)
     out = []
-    for key in box.keys():
+    for key in box.iterkeys():
         path = _path_of(Path(directory), key)
         raw = box.get_bytes(key)
         out.append(_parse(key, raw, path.stat().st_mtime if path else 0.0))

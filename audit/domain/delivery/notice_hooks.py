@@ -46,9 +46,11 @@ def issued_mail(notice: dict[str, Any]) -> outbox.MailText:
     if count and ntype in ("rectification", "findings_report", "self_inspection"):
         paragraphs.append(
             Paragraph(
-                f"文书列明问题 {count} 项" + (f",整改期限 {deadline}。" if deadline else "。")
+                f"文书列明问题 {count} 项"
+                + (f",整改期限 {deadline}。" if deadline else "。")
                 + "请登录门户确认签收、报告整改情况,或在规定期限内提出申辩。",
-                f"It lists {count} finding(s)" + (f", due by {deadline}." if deadline else ".")
+                f"It lists {count} finding(s)"
+                + (f", due by {deadline}." if deadline else ".")
                 + " Please acknowledge it, report rectification or dispute a finding in the "
                 "portal within the set time.",
             )

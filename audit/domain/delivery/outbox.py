@@ -10,6 +10,7 @@ two dispatchers, never send the same attempt twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -50,9 +51,11 @@ def _json(value: Any) -> Any:
 async def operator_emails(operator_id: int) -> list[str]:
     """The operator's contact addresses and its active users' addresses (deduplicated)."""
     found: list[str] = []
-    op = await Operator.select(Operator.contacts).where(
-        Operator._meta.primary_key == operator_id
-    ).first()  # fmt: skip
+    op = (
+        await Operator.select(Operator.contacts)
+        .where(Operator._meta.primary_key == operator_id)
+        .first()
+    )
     for contact in _json(op["contacts"]) if op else []:
         if isinstance(contact, dict) and contact.get("email"):
             found.append(str(contact["email"]))
@@ -95,9 +98,11 @@ async def enqueue(
     created: list[int] = []
     rows: list[Delivery] = []
     if mail is not None:
-        to = emails if emails is not None else (
-            await operator_emails(operator_id) if operator_id else []
-        )  # fmt: skip
+        to = (
+            emails
+            if emails is not None
+            else (await operator_emails(operator_id) if operator_id else [])
+        )
         if to:
             event_id = _new_event_id()
             plain, page = mailer.compose_bodies(
@@ -160,9 +165,12 @@ async def enqueue(
 
 
 async def add_receipt(
-    notice_id: int, kind: str, actor: Actor, detail: dict[str, Any] | None = None,
+    notice_id: int,
+    kind: str,
+    actor: Actor,
+    detail: dict[str, Any] | None = None,
     delivery_id: int | None = None,
-) -> None:  # fmt: skip
+) -> None:
     await NoticeReceipt.insert(
         NoticeReceipt(
             notice=notice_id,
@@ -182,8 +190,9 @@ async def add_receipt(
 def backoff_s(attempt: int, settings: DeliverySettings | None = None) -> float:
     """Delay after failed attempt ``attempt`` (1-based): base · 2^(attempt−1), capped."""
     settings = settings or get_delivery_settings()
-    return float(min(settings.delivery_retry_base_s * 2 ** (attempt - 1),
-                     settings.delivery_retry_max_s))  # fmt: skip
+    return float(
+        min(settings.delivery_retry_base_s * 2 ** (attempt - 1), settings.delivery_retry_max_s)
+    )
 
 
 async def due(limit: int = 200) -> list[int]:
@@ -218,20 +227,24 @@ async def claim(delivery_id: int) -> Claim | None:
     stale = now - dt.timedelta(seconds=settings.delivery_claim_timeout_s)
     token = secrets.token_hex(16)
     async with engine().transaction():
-        rows = await Delivery.update(
-            {
-                Delivery.status: "sending",
-                Delivery.claim_token: token,
-                Delivery.claimed_at: now,
-                Delivery.attempts: Delivery.attempts + 1,
-            }
-        ).where(
-            (Delivery.id == delivery_id)
-            & (
-                ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now))
-                | ((Delivery.status == "sending") & (Delivery.claimed_at < stale))
+        rows = (
+            await Delivery.update(
+                {
+                    Delivery.status: "sending",
+                    Delivery.claim_token: token,
+                    Delivery.claimed_at: now,
+                    Delivery.attempts: Delivery.attempts + 1,
+                }
             )
-        ).returning(Delivery.attempts)
+            .where(
+                (Delivery.id == delivery_id)
+                & (
+                    ((Delivery.status == "pending") & (Delivery.next_attempt_at <= now))
+                    | ((Delivery.status == "sending") & (Delivery.claimed_at < stale))
+                )
+            )
+            .returning(Delivery.attempts)
+        )
         if not rows:
             return None
         number = int(rows[0]["attempts"])
@@ -239,13 +252,14 @@ async def claim(delivery_id: int) -> Claim | None:
         assert row is not None
         attempt_id = f"{row['event_id']}.{number}"
         await DeliveryAttempt.insert(
-            DeliveryAttempt(delivery=delivery_id, number=number, attempt_id=attempt_id,
-                            started_at=now)  # fmt: skip
+            DeliveryAttempt(
+                delivery=delivery_id, number=number, attempt_id=attempt_id, started_at=now
+            )
         )
         if row["first_attempt_at"] is None:
             await Delivery.update({Delivery.first_attempt_at: now}).where(
                 Delivery.id == delivery_id
-            )  # fmt: skip
+            )
             row["first_attempt_at"] = now
     row["payload"] = _json(row["payload"])
     return Claim(row, token, number, attempt_id)
@@ -321,8 +335,11 @@ async def _finish(c: Claim, result: Outcome) -> str:
         values |= {Delivery.status: "delivered", Delivery.delivered_at: now}
     elif result.permanent or retry_over:
         status = "dead"
-        values |= {Delivery.status: "dead", Delivery.dead_at: now,
-                   Delivery.last_error: result.detail}  # fmt: skip
+        values |= {
+            Delivery.status: "dead",
+            Delivery.dead_at: now,
+            Delivery.last_error: result.detail,
+        }
     else:
         status = "retry"
         values |= {
@@ -331,9 +348,11 @@ async def _finish(c: Claim, result: Outcome) -> str:
             Delivery.last_error: result.detail,
         }
     async with engine().transaction():
-        done = await Delivery.update(values).where(
-            (Delivery.id == row["id"]) & (Delivery.claim_token == c.token)
-        ).returning(Delivery.id)  # fmt: skip
+        done = (
+            await Delivery.update(values)
+            .where((Delivery.id == row["id"]) & (Delivery.claim_token == c.token))
+            .returning(Delivery.id)
+        )
         await DeliveryAttempt.update(
             {
                 DeliveryAttempt.finished_at: now,
@@ -354,17 +373,32 @@ async def _finish(c: Claim, result: Outcome) -> str:
 
 async def _receipts(c: Claim, result: Outcome, status: str) -> None:
     row = c.delivery
-    detail = {"event": row["event"], "attempt_id": c.attempt_id, "recipient": row["recipient"],
-              "outcome": result.outcome, "status_code": result.status_code}  # fmt: skip
+    detail = {
+        "event": row["event"],
+        "attempt_id": c.attempt_id,
+        "recipient": row["recipient"],
+        "outcome": result.outcome,
+        "status_code": result.status_code,
+    }
     kind = f"{row['channel']}_{'delivered' if result.ok else 'failed'}"
     if status == "dead":
         kind = f"{row['channel']}_{'bounced' if result.outcome == 'bounced' else 'dead'}"
-    await add_receipt(row["notice"], kind, SYSTEM, {**detail, "detail": result.detail[:300]},
-                      delivery_id=row["id"])  # fmt: skip
+    await add_receipt(
+        row["notice"],
+        kind,
+        SYSTEM,
+        {**detail, "detail": result.detail[:300]},
+        delivery_id=row["id"],
+    )
     for rcpt, reply in result.refused.items():  # partial bounce: the others got it
         if result.ok:
-            await add_receipt(row["notice"], "email_bounced", SYSTEM,
-                              {**detail, "recipient": rcpt, "detail": reply}, row["id"])  # fmt: skip
+            await add_receipt(
+                row["notice"],
+                "email_bounced",
+                SYSTEM,
+                {**detail, "recipient": rcpt, "detail": reply},
+                row["id"],
+            )
 
 
 async def _mark_notice_delivered(notice_id: int) -> None:
@@ -372,10 +406,8 @@ async def _mark_notice_delivered(notice_id: int) -> None:
     from audit.domain.notices.services import load
 
     if (await load(notice_id))["status"] == "issued":
-        try:
+        with contextlib.suppress(InvalidTransition):  # fetched or acknowledged meanwhile
             await issuing.mark_delivered(notice_id, SYSTEM)
-        except InvalidTransition:  # fetched or acknowledged meanwhile
-            pass
 
 
 # ---- reading, dead letters ----------------------------------------------------------------
@@ -385,16 +417,20 @@ async def attempts_of(delivery_ids: list[int]) -> dict[int, list[dict[str, Any]]
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in delivery_ids}
     if not delivery_ids:
         return out
-    rows = await DeliveryAttempt.select(
-        DeliveryAttempt.delivery.as_alias("delivery_id"),
-        DeliveryAttempt.number,
-        DeliveryAttempt.attempt_id,
-        DeliveryAttempt.started_at,
-        DeliveryAttempt.finished_at,
-        DeliveryAttempt.outcome,
-        DeliveryAttempt.status_code,
-        DeliveryAttempt.detail,
-    ).where(DeliveryAttempt.delivery.is_in(delivery_ids)).order_by(DeliveryAttempt.id)
+    rows = (
+        await DeliveryAttempt.select(
+            DeliveryAttempt.delivery.as_alias("delivery_id"),
+            DeliveryAttempt.number,
+            DeliveryAttempt.attempt_id,
+            DeliveryAttempt.started_at,
+            DeliveryAttempt.finished_at,
+            DeliveryAttempt.outcome,
+            DeliveryAttempt.status_code,
+            DeliveryAttempt.detail,
+        )
+        .where(DeliveryAttempt.delivery.is_in(delivery_ids))
+        .order_by(DeliveryAttempt.id)
+    )
     for r in rows:
         out[r["delivery_id"]].append(r)
     return out
@@ -421,9 +457,12 @@ _DELIVERY_FIELDS = (
 
 
 async def list_deliveries(
-    *, notice_id: int | None = None, status: str | None = None, operator_id: int | None = None,
+    *,
+    notice_id: int | None = None,
+    status: str | None = None,
+    operator_id: int | None = None,
     limit: int = 200,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     query = Delivery.select(*_DELIVERY_FIELDS).order_by(Delivery.id).limit(limit)
     if notice_id is not None:
         query = query.where(Delivery.notice == notice_id)
@@ -439,9 +478,11 @@ async def list_deliveries(
 
 
 async def receipts(notice_id: int) -> list[dict[str, Any]]:
-    rows = await NoticeReceipt.select().where(NoticeReceipt.notice == notice_id).order_by(
-        NoticeReceipt.id
-    )  # fmt: skip
+    rows = (
+        await NoticeReceipt.select()
+        .where(NoticeReceipt.notice == notice_id)
+        .order_by(NoticeReceipt.id)
+    )
     for r in rows:
         r["detail"] = _json(r["detail"])
         r["notice_id"] = r.pop("notice")
@@ -466,13 +507,27 @@ async def resend(delivery_id: int, actor: Actor) -> dict[str, Any]:
         )
     now = clock.now()
     async with engine().transaction():
-        n = await Delivery.update(
-            {Delivery.status: "pending", Delivery.next_attempt_at: now, Delivery.dead_at: None,
-             Delivery.first_attempt_at: None}  # fmt: skip
-        ).where((Delivery.id == delivery_id) & (Delivery.status == "dead")).returning(Delivery.id)
+        n = (
+            await Delivery.update(
+                {
+                    Delivery.status: "pending",
+                    Delivery.next_attempt_at: now,
+                    Delivery.dead_at: None,
+                    Delivery.first_attempt_at: None,
+                }
+            )
+            .where((Delivery.id == delivery_id) & (Delivery.status == "dead"))
+            .returning(Delivery.id)
+        )
         if not n:
             raise InvalidTransition(f"delivery {delivery_id} changed meanwhile", field="status")
         after = await get_delivery(delivery_id)
-        await record(actor, "delivery.resend", "delivery", delivery_id,
-                     {"status": "dead"}, {"status": "pending"})  # fmt: skip
+        await record(
+            actor,
+            "delivery.resend",
+            "delivery",
+            delivery_id,
+            {"status": "dead"},
+            {"status": "pending"},
+        )
     return after

@@ -22,8 +22,9 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-def verify(secret: str, header: str, body: bytes, now: float | None = None,
-           tolerance_s: int = TOLERANCE_S) -> bool:  # fmt: skip
+def verify(
+    secret: str, header: str, body: bytes, now: float | None = None, tolerance_s: int = TOLERANCE_S
+) -> bool:
     """True when ``header`` is a valid, fresh signature of ``body``."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
     try:

@@ -8,6 +8,7 @@ import ipaddress
 import json
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -107,9 +108,11 @@ async def get_endpoint(endpoint_id: int) -> dict[str, Any]:
 
 
 async def list_endpoints(operator_id: int) -> list[dict[str, Any]]:
-    rows = await WebhookEndpoint.select(*_FIELDS).where(
-        WebhookEndpoint.operator == operator_id
-    ).order_by(WebhookEndpoint.id)  # fmt: skip
+    rows = (
+        await WebhookEndpoint.select(*_FIELDS)
+        .where(WebhookEndpoint.operator == operator_id)
+        .order_by(WebhookEndpoint.id)
+    )
     return [_decode(r) for r in rows]
 
 
@@ -132,9 +135,11 @@ async def active_endpoints(operator_id: int, event: str) -> list[dict[str, Any]]
 
 
 async def secret_of(endpoint_id: int) -> str:
-    row = await WebhookEndpoint.select(WebhookEndpoint.secret).where(
-        WebhookEndpoint.id == endpoint_id
-    ).first()  # fmt: skip
+    row = (
+        await WebhookEndpoint.select(WebhookEndpoint.secret)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .first()
+    )
     if row is None:
         raise NotFound(f"webhook endpoint {endpoint_id} not found")
     return str(row["secret"])
@@ -165,16 +170,20 @@ async def _resolves_private(host: str) -> bool:
     return any(_is_private(str(info[4][0])) for info in infos)
 
 
-async def post(url: str, secret: str, body: bytes, headers: dict[str, str],
-               settings: DeliverySettings | None = None) -> PostResult:  # fmt: skip
+async def post(
+    url: str,
+    secret: str,
+    body: bytes,
+    headers: dict[str, str],
+    settings: DeliverySettings | None = None,
+) -> PostResult:
     """One signed POST; never raises for the receiver's faults."""
     settings = settings or get_delivery_settings()
     host = urlsplit(url).hostname or ""
-    if not settings.webhook_allow_private and (
-        _is_private(host) or await _resolves_private(host)
-    ):
+    if not settings.webhook_allow_private and (_is_private(host) or await _resolves_private(host)):
         return PostResult(False, "error", None, f"{host} resolves to a private address", True)
-    timestamp = int(clock.now().timestamp())
+    # the real time, not the injectable clock: receivers check freshness against theirs
+    timestamp = int(time.time())
     all_headers = {
         "Content-Type": "application/json",
         "User-Agent": "service-quality-audit-webhooks/1",

@@ -45,10 +45,19 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "adjust": (("disputed",), "adjusted"),
     "mark_overdue": (("open", "reopened", "upheld", "adjusted"), "overdue"),
     "close": (
-        ("open", "rectification_reported", "verifying", "reopened", "upheld", "adjusted",
-         "overdue"),
+        (
+            "open",
+            "rectification_reported",
+            "verifying",
+            "reopened",
+            "upheld",
+            "adjusted",
+            "overdue",
+        ),
         "closed",
-    ),  # fmt: skip
+    ),
+    # the notice itself was revoked: whatever was pending ends with it
+    "withdraw": (tuple(s for s in STATES if s not in FINAL), "closed"),
 }
 
 

@@ -55,3 +55,14 @@ async def mailed_cast(cast: Any) -> Any:
         User.username == "supervisor"
     )
     return cast
+
+
+@pytest.fixture
+def caller_ids() -> Iterator[None]:
+    """Caller IDs for re-probe campaigns (no call is placed unless a test serves the app)."""
+    from audit.domain.probing.telephony import use_account
+    from probes.voice import TwilioAccount
+
+    use_account(TwilioAccount("AC" + "7" * 32, "7" * 32, "http://127.0.0.1:9"), ("+861055550000",))
+    yield
+    use_account(None)

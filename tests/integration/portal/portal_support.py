@@ -69,6 +69,7 @@ class Receiver:
     url: str = ""
     secret: str = ""
     down: bool = False
+    delay_s: float = 0.0  # answer this late (a slow or hanging endpoint)
     received: list[Received] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # attempt ids answered 500
     server: Any = None
@@ -90,6 +91,10 @@ def start_receiver(tls_dir: Path) -> Receiver:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             attempt = self.headers.get("X-Audit-Attempt", "")
+            if receiver.delay_s:
+                import time
+
+                time.sleep(receiver.delay_s)
             if receiver.down:
                 receiver.refused.append(attempt)
                 self.send_response(500)
@@ -98,8 +103,13 @@ def start_receiver(tls_dir: Path) -> Receiver:
                 return
             ok = verify(receiver.secret, self.headers.get("X-Audit-Signature", ""), body)
             receiver.received.append(
-                Received(attempt, self.headers.get("X-Audit-Delivery", ""),
-                         self.headers.get("X-Audit-Event", ""), json.loads(body), ok)  # fmt: skip
+                Received(
+                    attempt,
+                    self.headers.get("X-Audit-Delivery", ""),
+                    self.headers.get("X-Audit-Event", ""),
+                    json.loads(body),
+                    ok,
+                )
             )
             self.send_response(200 if ok else 401)
             self.end_headers()

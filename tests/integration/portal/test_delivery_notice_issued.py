@@ -15,15 +15,14 @@ async def _drain() -> list[str]:
     return [await outbox.send(i) for i in await outbox.due()]
 
 
-async def test_issue_mails_pdf_and_signs_webhook(mailed_cast: Any, mail_sink: Any,
-                                                 receiver: Any) -> None:  # fmt: skip
+async def test_issue_mails_pdf_and_signs_webhook(
+    mailed_cast: Any, mail_sink: Any, receiver: Any
+) -> None:
     from audit.domain.delivery import outbox, webhooks
     from audit.domain.notices.services import load
 
     cast = mailed_cast
-    endpoint = await webhooks.register(
-        cast.operator_a["id"], receiver.url, [], cast.actor("op_a")
-    )
+    endpoint = await webhooks.register(cast.operator_a["id"], receiver.url, [], cast.actor("op_a"))
     receiver.secret = endpoint["secret"]
     assert endpoint["secret"].startswith("whsec_")
     assert "secret" not in await webhooks.get_endpoint(endpoint["id"])  # shown once
