@@ -63,11 +63,10 @@ async def test_dispute_window_closes_after_five_working_days(cast: Any) -> None:
     world = await build(cast)
     notice_day = items.delivered_on(world.notice)
     closes = add_working_days(notice_day, 5)
-    with clock.moved_clock(
-        dt.datetime.combine(closes + dt.timedelta(days=1), dt.time(2), tzinfo=dt.UTC)
-    ):
-        with pytest.raises(DomainError) as late:
-        await operator_side.file_dispute(world.item(MANUAL_ITEM)["id"], cast.actor("op_a"), "异议", "")
+    after = dt.datetime.combine(closes + dt.timedelta(days=1), dt.time(2), tzinfo=dt.UTC)
+    item_id = world.item(MANUAL_ITEM)["id"]
+    with clock.moved_clock(after), pytest.raises(DomainError) as late:
+        await operator_side.file_dispute(item_id, cast.actor("op_a"), "异议", "")
     assert f"closed on {closes.isoformat()}" in late.value.message
     assert (await items.load(world.item(MANUAL_ITEM)["id"]))["state"] == "open"
     with clock.moved_clock(dt.datetime.combine(closes, dt.time(8), tzinfo=dt.UTC)):
