@@ -17,7 +17,11 @@ async def on_startup(app: Any) -> None:
     settings = get_delivery_settings()
     wanted = settings.mail_sink if settings.mail_sink is not None else app.state.settings.demo
     if settings.embedded_smtp and wanted:
-        sink = mailsink.start_embedded(mail_dir(), settings.mail_sink_port)
+        try:
+            sink = mailsink.start_embedded(mail_dir(), settings.mail_sink_port)
+        except OSError as exc:  # mail is retried later; the app itself still starts
+            log.error("local SMTP server not started", error=str(exc))
+            return
         log.info("local SMTP server started", port=sink.port, maildir=str(sink.directory))
 
 
