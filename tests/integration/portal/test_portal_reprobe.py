@@ -90,9 +90,7 @@ async def test_still_failing_venue_reopens_the_finding(
     mailed_cast: Any, simulator: Any, small_sample: None
 ) -> None:
     from audit.domain.delivery.outbox import list_deliveries
-    from audit.domain.portal import items
-
-    from audit.domain.portal import verification
+    from audit.domain.portal import items, verification
 
     cast = mailed_cast
     world, probe = await _reported(cast, STILL_FAILING)
