@@ -61,7 +61,7 @@ async def mailed_cast(cast: Any) -> Any:
 def caller_ids() -> Iterator[None]:
     """Caller IDs for re-probe campaigns (no call is placed unless a test serves the app)."""
     from audit.domain.probing.telephony import use_account
-    from probes.voice import TwilioAccount
+    from probes.channels.voice.twilio import TwilioAccount
 
     use_account(TwilioAccount("AC" + "7" * 32, "7" * 32, "http://127.0.0.1:9"), ("+861055550000",))
     yield
@@ -116,8 +116,8 @@ def served_app(db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def simulator(served_app: str) -> Iterator[Any]:
     """The Twilio-compatible simulator with the demo contact centres (probes/scenarios)."""
     from audit.domain.probing.telephony import use_account
+    from probes.channels.voice.twilio import TwilioAccount
     from probes.twilio_sim import SimulatorConfig, load_demo_scenarios, start_simulator
-    from probes.voice import TwilioAccount
 
     config = SimulatorConfig(
         account_sid=SIM_ACCOUNT,
