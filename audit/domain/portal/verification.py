@@ -188,8 +188,8 @@ async def _campaign(
         }
     )
     campaign = await campaigns.create_campaign(data, actor)
-    await campaigns.transition(campaign["id"], "schedule", actor)
-    return await campaigns.transition(campaign["id"], "start", actor)
+    # scheduled is enough: the campaigns' dispatcher starts it when its first run is due
+    return await campaigns.transition(campaign["id"], "schedule", actor)
 
 
 # ---- judging the outcome ------------------------------------------------------------------
