@@ -84,8 +84,9 @@ async def add_supervisor2(cast: Any) -> None:
 async def build(cast: Any, phone: str = "+861055550102", deadline_days: int = 10) -> World:
     from audit import clock
     from audit.context import SYSTEM
-    from audit.domain.inspections import findings as inspection_findings
     from audit.domain.inspections import services as inspections
+    from audit.domain.inspections import submission as inspection_findings
+    from audit.domain.inspections.answers import AnswerWrite
     from audit.domain.notices import issuing
     from audit.domain.notices import services as notices
     from audit.domain.notices.drafts import create_rectification_draft
@@ -142,13 +143,15 @@ async def build(cast: Any, phone: str = "+861055550102", deadline_days: int = 10
                 )
             elif item.id == MANUAL_ITEM:
                 await inspections.record_answer(
-                    inspection["id"], item.id, "fail", "被询问工号时拒绝告知", sup
+                    inspection["id"], AnswerWrite(item.id, "fail", "被询问工号时拒绝告知"), sup
                 )
                 await inspections.attach_evidence(
                     inspection["id"], item.id, wav_bytes(0.3), "recording", "staff.wav", sup
                 )
             else:
-                await inspections.record_answer(inspection["id"], item.id, "pass", "", insp1)
+                await inspections.record_answer(
+                    inspection["id"], AnswerWrite(item.id, "pass"), insp1
+                )
     await inspection_findings.submit_inspection(inspection["id"], insp1)
     for action in ("complete", "publish"):
         await plans.transition(plan["id"], action, sup)
