@@ -8,7 +8,8 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.evidence.services import get_many
 from audit.domain.inspections.tables import Inspection, ItemEvidence, ItemResult
-from audit.domain.plans.access import is_assigned, load_plan, may_see
+from audit.domain.plans.access import is_assigned, load_plan, may_see, visible_plan_ids
+from audit.domain.plans.tables import AuditPlan
 from audit.errors import Forbidden, InvalidTransition, NotFound
 
 WRITE_ALL_ROLES = ("admin", "supervisor", "system")
@@ -47,6 +48,50 @@ async def load_inspection(inspection_id: int) -> dict[str, Any]:
         raise NotFound(f"inspection {inspection_id} not found")
     row["score_detail"] = _json(row["score_detail"])
     return row
+
+
+async def readable_plan_ids(actor: Actor) -> list[int] | None:
+    """Plans whose inspections ``actor`` may read (None = all): the visible ones, and for
+    operator users only the published ones (see :func:`can_read`)."""
+    visible = await visible_plan_ids(actor)
+    if actor.is_operator and visible:
+        rows = await AuditPlan.select(AuditPlan.id).where(
+            AuditPlan.id.is_in(visible) & (AuditPlan.status == "published")
+        )
+        return [r["id"] for r in rows]
+    return visible
+
+
+async def list_inspections(
+    actor: Actor,
+    plan_id: int | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the inspections ``actor`` may read, and how many there are in all."""
+    readable = await readable_plan_ids(actor)
+
+    def where(query: Any) -> Any:
+        if plan_id is not None:
+            query = query.where(Inspection.plan == plan_id)
+        if status:
+            query = query.where(Inspection.status == status)
+        if readable is not None:
+            query = query.where(Inspection.plan.is_in(readable or [-1]))
+        return query
+
+    query = where(Inspection.select(*_FIELDS, Inspection.plan.name.as_alias("plan_name")))
+    query = query.order_by(Inspection.id, ascending=not newest_first)
+    if limit is not None:  # SQLite takes an offset only with a limit
+        query = query.limit(limit).offset(offset)
+    elif offset:
+        query = query.limit(2_147_483_647).offset(offset)
+    rows = await query
+    for row in rows:
+        row["score_detail"] = _json(row["score_detail"])
+    return rows, int(await where(Inspection.count()))
 
 
 async def can_read(actor: Actor, inspection: dict[str, Any]) -> bool:

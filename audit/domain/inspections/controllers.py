@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, Response, delete, get, post, put
 from litestar.enums import RequestEncodingType
@@ -25,7 +25,6 @@ from audit.domain.inspections.schemas import (
     InspectionOut,
     ScoreOut,
 )
-from audit.domain.plans.access import visible_plan_ids
 
 RECORDERS = allow("admin", "supervisor", "inspector")
 READERS = allow(*ALL_ROLES)
@@ -45,22 +44,15 @@ class InspectionController(Controller):
 
     @get("/", guards=[READERS])
     async def list_inspections(
-        self, actor: CurrentActor, plan_id: OptId = None
+        self,
+        actor: CurrentActor,
+        plan_id: OptId = None,
+        status: Annotated[Literal["open", "pending", "submitted"] | None, QueryParameter()] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=1000)] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> list[InspectionOut]:
-        from audit.domain.inspections.tables import Inspection
-
-        query = Inspection.select(Inspection.id).order_by(Inspection.id)
-        if plan_id is not None:
-            query = query.where(Inspection.plan == plan_id)
-        visible = await visible_plan_ids(actor)
-        if visible is not None:
-            query = query.where(Inspection.plan.is_in(visible or [-1]))
-        out = []
-        for row in await query:
-            inspection = await access.load_inspection(row["id"])
-            if await access.can_read(actor, inspection):
-                out.append(InspectionOut(**inspection))
-        return out
+        rows, _ = await access.list_inspections(actor, plan_id, status, limit, offset)
+        return [InspectionOut(**r) for r in rows]
 
     @get("/{inspection_id:int}", guards=[READERS])
     async def get_inspection(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:

@@ -63,13 +63,14 @@ async def inspector_ids(plan_id: int) -> list[int]:
     return sorted(r["inspector"] for r in rows)
 
 
-async def load_plan(plan_id: int) -> dict[str, Any]:
-    """The full plan, without any access check."""
-    plan = await AuditPlan.select(*_PLAN_FIELDS).where(AuditPlan.id == plan_id).first()
-    if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+async def load_plans(plan_ids: list[int]) -> list[dict[str, Any]]:
+    """Full plans, in the order of ``plan_ids`` (missing ids are skipped), in four queries."""
+    if not plan_ids:
+        return []
+    rows = await AuditPlan.select(*_PLAN_FIELDS).where(AuditPlan.id.is_in(plan_ids))
     venues = (
         await PlanVenue.select(
+            PlanVenue.plan,
             PlanVenue.venue.as_alias("venue_id"),
             PlanVenue.venue.kind.as_alias("kind"),
             PlanVenue.venue.name.as_alias("name"),
@@ -77,25 +78,52 @@ async def load_plan(plan_id: int) -> dict[str, Any]:
             PlanVenue.in_sample,
             PlanVenue.position,
         )
-        .where(PlanVenue.plan == plan_id)
+        .where(PlanVenue.plan.is_in(plan_ids))
         .order_by(PlanVenue.id)
     )
-    plan["venues"] = venues
-    plan["sample"] = [
-        v["venue_id"] for v in sorted(venues, key=lambda v: v["position"]) if v["in_sample"]
-    ]
-    plan["checklist_versions"] = (
+    pinned = (
         await PlanChecklist.select(
+            PlanChecklist.plan,
             PlanChecklist.checklist_version.as_alias("id"),
             PlanChecklist.checklist_version.checklist_key.as_alias("checklist_key"),
             PlanChecklist.checklist_version.version.as_alias("version"),
             PlanChecklist.checklist_version.content_hash.as_alias("content_hash"),
         )
-        .where(PlanChecklist.plan == plan_id)
+        .where(PlanChecklist.plan.is_in(plan_ids))
         .order_by(PlanChecklist.id)
     )
-    plan["inspector_ids"] = await inspector_ids(plan_id)
-    return plan
+    inspectors = await PlanInspector.select(PlanInspector.plan, PlanInspector.inspector).where(
+        PlanInspector.plan.is_in(plan_ids)
+    )
+    by_id = {r["id"]: {**r, "venues": [], "checklist_versions": [], "inspector_ids": []}
+             for r in rows}  # fmt: skip
+    for v in venues:
+        by_id[v.pop("plan")]["venues"].append(v)
+    for c in pinned:
+        by_id[c.pop("plan")]["checklist_versions"].append(c)
+    for i in inspectors:
+        by_id[i["plan"]]["inspector_ids"].append(i["inspector"])
+    out = []
+    for plan_id in plan_ids:
+        plan = by_id.get(plan_id)
+        if plan is None:
+            continue
+        plan["inspector_ids"].sort()
+        plan["sample"] = [
+            v["venue_id"]
+            for v in sorted(plan["venues"], key=lambda v: v["position"])
+            if v["in_sample"]
+        ]
+        out.append(plan)
+    return out
+
+
+async def load_plan(plan_id: int) -> dict[str, Any]:
+    """The full plan, without any access check."""
+    found = await load_plans([plan_id])
+    if not found:
+        raise NotFound(f"plan {plan_id} not found")
+    return found[0]
 
 
 async def get_plan(plan_id: int, actor: Actor) -> dict[str, Any]:
@@ -122,20 +150,63 @@ async def visible_plan_ids(actor: Actor) -> list[int] | None:
     return []
 
 
-async def list_plans(
-    actor: Actor, status: str | None = None, operator_id: int | None = None
-) -> list[dict[str, Any]]:
-    query = AuditPlan.select(AuditPlan.id).order_by(AuditPlan.id)
+def _listing(
+    query: Any, visible: list[int] | None, status: str | None, operator_id: int | None
+) -> Any:
     if status:
         query = query.where(AuditPlan.status == status)
     if operator_id:
         query = query.where(AuditPlan.operator == operator_id)
-    ids = [r["id"] for r in await query]
-    visible = await visible_plan_ids(actor)
     if visible is not None:
-        allowed = set(visible)
-        ids = [i for i in ids if i in allowed]
-    return [await load_plan(i) for i in ids]
+        query = query.where(AuditPlan.id.is_in(visible or [-1]))
+    return query
+
+
+async def list_plans(
+    actor: Actor,
+    status: str | None = None,
+    operator_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The plans ``actor`` may see, oldest first; ``limit`` None = all."""
+    visible = await visible_plan_ids(actor)
+    query = _listing(AuditPlan.select(AuditPlan.id), visible, status, operator_id)
+    query = query.order_by(AuditPlan.id)
+    if limit is not None:  # SQLite takes an offset only with a limit
+        query = query.limit(limit).offset(offset)
+    elif offset:
+        query = query.limit(2_147_483_647).offset(offset)
+    return await load_plans([r["id"] for r in await query])
+
+
+PLAN_SUMMARY = (
+    AuditPlan.id,
+    AuditPlan.name,
+    AuditPlan.operator.as_alias("operator_id"),
+    AuditPlan.operator.name.as_alias("operator_name"),
+    AuditPlan.method,
+    AuditPlan.sampling,
+    AuditPlan.on_site,
+    AuditPlan.status,
+    AuditPlan.window_start,
+    AuditPlan.window_end,
+)
+
+
+async def plan_summaries(
+    actor: Actor,
+    status: str | None = None,
+    operator_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of plans ``actor`` may see, newest first, without their scope; and the total."""
+    visible = await visible_plan_ids(actor)
+    query = _listing(AuditPlan.select(*PLAN_SUMMARY), visible, status, operator_id)
+    rows = await query.order_by(AuditPlan.id, ascending=False).limit(limit).offset(offset)
+    total = await _listing(AuditPlan.count(), visible, status, operator_id)
+    return rows, int(total)
 
 
 async def is_assigned(plan_id: int, user_id: int | None) -> bool:

@@ -75,8 +75,11 @@ class PlanController(Controller):
         actor: CurrentActor,
         status: Annotated[PlanStatus | None, QueryParameter()] = None,
         operator_id: Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=1000)] = None,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> list[PlanOut]:
-        return [PlanOut(**p) for p in await access.list_plans(actor, status, operator_id)]
+        rows = await access.list_plans(actor, status, operator_id, limit, offset)
+        return [PlanOut(**p) for p in rows]
 
     @post("/", guards=[PLANNERS])
     async def create_plan(self, data: JSONBody[PlanIn], actor: CurrentActor) -> PlanOut:
