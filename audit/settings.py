@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     authority_name: str = "示例省通信管理局"
     authority_name_en: str = "Example Provincial Communications Administration"
+    # four eyes: approvers of notices and plans differ from their authors; false only for a
+    # one-person office (every waived approval is written to the audit log)
+    four_eyes: bool = True
 
     session_cookie: str = "audit_session"
     session_cookie_secure: bool = True

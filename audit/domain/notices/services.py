@@ -16,6 +16,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from audit.context import Actor
 from audit.db import engine
+from audit.domain.accounts import four_eyes
 from audit.domain.auditlog.services import record
 from audit.domain.notices.tables import ISSUED_STATUSES, Notice
 from audit.domain.operators.tables import Operator
@@ -278,14 +279,23 @@ async def approve(notice_id: int, actor: Actor) -> dict[str, Any]:
             + ([f"invalid: {', '.join(row['invalid'])}"] if row["invalid"] else [])
         )
         raise DomainError(f"notice {notice_id} stays a draft — {detail}", field="content")
-    return await transition(
-        notice_id,
-        actor,
-        ("draft",),
-        "approved",
-        "approve",
-        {Notice.approved_by: actor.id, Notice.approved_at: _now()},
-    )
+    async with write_tx():  # the waiver (one-person office) is logged with the approval
+        await four_eyes.check(
+            actor,
+            entity="notice",
+            entity_id=notice_id,
+            action="approve",
+            created_by=row["created_by"],
+            edits="notice.edit",
+        )
+        return await transition(
+            notice_id,
+            actor,
+            ("draft",),
+            "approved",
+            "approve",
+            {Notice.approved_by: actor.id, Notice.approved_at: _now()},
+        )
 
 
 async def reopen(notice_id: int, actor: Actor) -> dict[str, Any]:

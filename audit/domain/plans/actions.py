@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from audit.context import Actor
+from audit.domain.accounts import four_eyes
+from audit.domain.plans.tables import AuditPlan
 from audit.errors import DomainError, Refusal
 
 # action -> (from status, to status, timestamp column)
@@ -88,9 +90,24 @@ async def refusal(plan: dict[str, Any], action: str, actor: Actor) -> Refusal | 
             check_inspector_count(plan["on_site"], len(plan["inspector_ids"]), for_approval=True)
         except DomainError as exc:
             return Refusal(exc.message, 400, exc.field)
+        why = await four_eyes.reason(actor, **await four_eyes_args(plan["id"]))
+        if why is not None:
+            return Refusal(why, 403, "four_eyes")
     if action == "complete":
         return await inspections_refusal(plan["id"])
     return None
+
+
+async def four_eyes_args(plan_id: int) -> dict[str, Any]:
+    """The plan's authors as the four-eyes rule reads them (creator + ``plan.update``)."""
+    row = await AuditPlan.select(AuditPlan.created_by).where(AuditPlan.id == plan_id).first()
+    return {
+        "entity": "audit_plan",
+        "entity_id": plan_id,
+        "action": "approve",
+        "created_by": row["created_by"] if row else None,
+        "edits": "plan.update",
+    }
 
 
 async def plan_actions(plan: dict[str, Any], actor: Actor) -> dict[str, Refusal | None]:

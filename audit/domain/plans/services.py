@@ -9,6 +9,7 @@ from typing import Any
 
 from audit.context import Actor
 from audit.db import engine
+from audit.domain.accounts import four_eyes
 from audit.domain.accounts.tables import User
 from audit.domain.auditlog.services import record
 from audit.domain.operators.tables import Operator, Venue
@@ -290,6 +291,8 @@ async def transition(plan_id: int, action: str, actor: Actor) -> dict[str, Any]:
         refused = await actions.refusal(before, action, actor)
         if refused is not None:
             raise refused.error(f"{action} plan {plan_id}")
+        if action == "approve":  # a waived four-eyes approval is logged with it
+            await four_eyes.check(actor, **await actions.four_eyes_args(plan_id))
         changes: dict[Any, Any] = {AuditPlan.status: target, getattr(AuditPlan, stamp): _now()}
         if action == "approve":
             changes[AuditPlan.approved_by] = actor.id

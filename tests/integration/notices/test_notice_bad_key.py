@@ -20,7 +20,7 @@ async def test_missing_p12_is_a_clear_error(cast: Any, settings: Settings, tmp_p
     d = await services.create_draft(
         sup, NoticeType.rectification, cast.operator_a["id"], full_content(NoticeType.rectification)
     )
-    await services.approve(d["id"], sup)
+    await services.approve(d["id"], cast.actor("admin"))  # four eyes: not the drafter
     bad = settings.model_copy(
         update={
             "signing_p12_path": tmp_path / "regulator.p12",
