@@ -20,6 +20,7 @@ from audit.domains import domain_modules
 from audit.errors import DomainError
 from audit.logging import configure_logging, request_id_middleware
 from audit.settings import Settings, get_settings
+from audit.validation import nul_guard_middleware
 from audit.web.i18n import locale_middleware
 from audit.web.security import (
     AuditCSRFMiddleware,
@@ -116,6 +117,7 @@ def build_app(settings: Settings | None = None) -> Litestar:
         # outermost first: the caller is known before the language, CSRF and body checks
         middleware=[
             request_id_middleware,
+            nul_guard_middleware,
             DefineMiddleware(auth_middleware),
             locale_middleware,
             DefineMiddleware(AuditCSRFMiddleware),

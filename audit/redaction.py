@@ -17,7 +17,7 @@ What counts as a secret:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
 MASK = "[REDACTED]"
@@ -33,39 +33,41 @@ _SECRET_KEY = re.compile(
 _HARMLESS_KEYS = frozenset({"request_id", "tokens_revoked", "session_ttl_hours"})
 
 _WORDS = r"password|passwd|passphrase|secret|auth_?token|api_?key|token|access_token|sessionid"
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# Replacements are functions, not templates: a template makes ``re`` import its parser, which
+# fails while the interpreter shuts down (asyncio still logs then).
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # URL userinfo: scheme://user:PASSWORD@host
     (
         re.compile(r"([a-z][a-z0-9+.-]*://[^\s:/@'\"]*):([^\s@/'\"]+)@", re.IGNORECASE),
-        r"\1:" + MASK + "@",
+        lambda m: f"{m[1]}:{MASK}@",
     ),
     # Authorization: Bearer xyz / Basic xyz
     (
         re.compile(r"\b(bearer|basic|digest|token)\s+[A-Za-z0-9._~+/=-]{6,}", re.IGNORECASE),
-        r"\1 " + MASK,
+        lambda m: f"{m[1]} {MASK}",
     ),
     # our personal API tokens, wherever they appear
-    (re.compile(r"\bsqa_[A-Za-z0-9_-]{4,}"), "sqa_" + MASK),
+    (re.compile(r"\bsqa_[A-Za-z0-9_-]{4,}"), lambda m: "sqa_" + MASK),
     # header lines / pairs: "Cookie: a=b; c=d", "authorization', b'…'"
     (
         re.compile(
             r"((?:set-)?cookie|authorization|x-twilio-signature)(['\"]?\s*[:=,]\s*(?-i:b)?['\"]?)[^'\"\n\r]+",
             re.IGNORECASE,
         ),
-        r"\1\2" + MASK,
+        lambda m: f"{m[1]}{m[2]}{MASK}",
     ),
     # key=value, key: value, 'key': 'value', "key": "value" (reprs, query strings, JSON)
     (
         re.compile(
             rf"(\b(?:[a-z0-9_]*(?:{_WORDS}))['\"]?\s*[:=]\s*)(b?['\"])(.*?)(\2)", re.IGNORECASE
         ),
-        r"\1\2" + MASK + r"\4",
+        lambda m: f"{m[1]}{m[2]}{MASK}{m[4]}",
     ),
     (
         re.compile(
             rf"(\b(?:[a-z0-9_]*(?:{_WORDS}))\s*[:=]\s*)(?!['\"\[])[^\s&,;)}}\]]+", re.IGNORECASE
         ),
-        r"\1" + MASK,
+        lambda m: f"{m[1]}{MASK}",
     ),
 ]
 
@@ -82,7 +84,10 @@ class Redactor:
     def __call__(
         self, logger: Any, method: str, event_dict: MutableMapping[str, Any]
     ) -> dict[str, Any]:
-        return {k: self.value(k, v) for k, v in event_dict.items()}
+        try:
+            return {k: self.value(k, v) for k, v in event_dict.items()}
+        except Exception:  # never let an unredacted line through (e.g. at interpreter exit)
+            return {"event": "[log line withheld: it could not be redacted]"}
 
     # ---- values ---------------------------------------------------------------------------
     def value(self, key: Any, value: Any, depth: int = 0) -> Any:
@@ -116,7 +121,7 @@ class Redactor:
             if secret in text:
                 text = text.replace(secret, MASK)
         if self.cookie is not None:
-            text = self.cookie.sub(r"\1=" + MASK, text)
+            text = self.cookie.sub(lambda m: f"{m[1]}={MASK}", text)
         for pattern, repl in _PATTERNS:
             text = pattern.sub(repl, text)
         return text

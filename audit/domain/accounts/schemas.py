@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from audit.validation import ApiIn
+
 Role = Literal["admin", "supervisor", "inspector", "analyst", "operator"]
 Username = Annotated[
     str, StringConstraints(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")
@@ -12,7 +14,7 @@ Username = Annotated[
 Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
 
-class Strict(BaseModel):
+class Strict(ApiIn):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from audit.api import Limit, Offset
 from audit.domain.accounts.guards import allow
 from audit.domain.auditlog import services
+from audit.validation import StoredJson
 
 
 class AuditEntryOut(BaseModel):
@@ -22,8 +23,8 @@ class AuditEntryOut(BaseModel):
     action: str
     entity: str
     entity_id: str
-    before: Any
-    after: Any
+    before: StoredJson
+    after: StoredJson
     request_id: str | None
 
 

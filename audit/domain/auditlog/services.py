@@ -8,6 +8,7 @@ from typing import Any
 
 from audit.context import Actor, request_id_var
 from audit.domain.auditlog.tables import AuditEntry
+from audit.validation import clip_stored, load_stored
 
 _MAX_SNAPSHOT = 4000  # "short before/after": large values are cut, never the whole blob
 
@@ -15,7 +16,7 @@ _MAX_SNAPSHOT = 4000  # "short before/after": large values are cut, never the wh
 def _short(value: Any) -> Any:
     if value is None:
         return None
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(clip_stored(value), ensure_ascii=False, default=str)
     if len(text) <= _MAX_SNAPSHOT:
         return json.loads(text)
     return {"truncated": text[:_MAX_SNAPSHOT]}
@@ -90,6 +91,7 @@ async def entries(
     rows = await query.run()
     for row in rows:
         for key in ("before", "after"):
-            if isinstance(row[key], str):
-                row[key] = json.loads(row[key])
+            # Any stored entry renders, even one written before the edge bounds existed
+            # (entries cannot be removed: one bad row would break the log for good).
+            row[key] = clip_stored(load_stored(row[key]))
     return rows

@@ -77,8 +77,10 @@ class CampaignController(Controller):
     @get("/sample-size", guards=[READERS])
     async def sample_size(
         self,
-        margin: Annotated[float, QueryParameter(gt=0, lt=1)],
-        confidence: Annotated[float, QueryParameter(gt=0, lt=1)] = 0.95,
+        margin: Annotated[float, QueryParameter(ge=stats.MIN_MARGIN, le=stats.MAX_MARGIN)],
+        confidence: Annotated[
+            float, QueryParameter(ge=stats.MIN_CONFIDENCE, le=stats.MAX_CONFIDENCE)
+        ] = 0.95,
         expected_rate: Annotated[float, QueryParameter(ge=0, le=1)] = 0.5,
         population: Annotated[int | None, QueryParameter(ge=1, le=10**9)] = None,
     ) -> dict[str, Any]:

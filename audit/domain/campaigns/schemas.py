@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from audit.domain.campaigns.windows import Window
+from audit.validation import ApiIn, PlanningDate
 
 ProbeKind = Literal["voice_silent_call", "chat_script"]
 
 
-class _In(BaseModel):
+class _In(ApiIn):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -26,12 +26,12 @@ class ScheduleIn(_In):
     """The schedule part of a campaign; seed and caller IDs default when left out."""
 
     timezone: str | None = Field(default=None, max_length=64)
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: PlanningDate | None = None
+    end_date: PlanningDate | None = None
     windows: list[Window] = Field(min_length=1, max_length=50)
     runs_per_target: int = Field(ge=1, le=10_000)
     min_spacing_s: int = Field(default=0, ge=0, le=365 * 86400)
-    blackout_dates: list[date] = Field(default_factory=list, max_length=1000)
+    blackout_dates: list[PlanningDate] = Field(default_factory=list, max_length=1000)
     holiday_calendar: bool = True
     caller_ids: list[str] | None = Field(default=None, max_length=1000)
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)

@@ -33,6 +33,13 @@ ATTEMPT_OUTCOMES = frozenset({"answered", "busy", "no_answer"})
 OUTCOMES = frozenset({*ATTEMPT_OUTCOMES, "failed", "canceled"})
 
 
+# Bounds of the sample-size inputs: a margin below 0.1 point needs millions of calls (and
+# 1e-300 squared is 0); a confidence closer to 1 than 0.9999 has no finite normal quantile
+# in floating point.
+MIN_MARGIN, MAX_MARGIN = 0.001, 0.5
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.5, 0.9999
+
+
 def z_for(confidence: float) -> float:
     """Two-sided normal quantile: 0.95 → 1.959964…"""
     if not 0 < confidence < 1:
@@ -69,8 +76,14 @@ def required_sample_size(
     n₀ = z²·p(1−p)/E²; with a finite population N, n = n₀ / (1 + (n₀ − 1)/N). Rounded up.
     ``expected_rate`` 0.5 is the conservative choice when nothing is known yet.
     """
-    if not 0 < margin < 1:
-        raise ValueError(f"margin: {margin} must be between 0 and 1 (e.g. 0.05 for ±5 points)")
+    if not MIN_MARGIN <= margin <= MAX_MARGIN:
+        raise ValueError(
+            f"margin: {margin} must be between {MIN_MARGIN} and {MAX_MARGIN} (0.05 = ±5 points)"
+        )
+    if not MIN_CONFIDENCE <= confidence <= MAX_CONFIDENCE:
+        raise ValueError(
+            f"confidence: {confidence} must be between {MIN_CONFIDENCE} and {MAX_CONFIDENCE}"
+        )
     if not 0 <= expected_rate <= 1:
         raise ValueError(f"expected_rate: {expected_rate} must be between 0 and 1")
     if population is not None and population < 1:

@@ -6,11 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from audit.validation import ApiIn
+
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class ComplaintIn(BaseModel):
+class ComplaintIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     external_id: Short
     source: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "default"
@@ -89,6 +91,6 @@ class TriggerOut(BaseModel):
     followup_note: str
 
 
-class TriggerStatusIn(BaseModel):
+class TriggerStatusIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     status: Literal["order_issued", "plan_created", "closed"]

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from litestar.datastructures import UploadFile
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from audit.domain.evidence.schemas import EvidenceOut
+from audit.validation import ApiIn, StoredObject
 
 DbId = Annotated[int, Field(gt=0, le=2_147_483_647)]
 
 
-class Strict(BaseModel):
+class Strict(ApiIn):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -43,7 +44,7 @@ class DeclineIn(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class EvidenceForm(BaseModel):
+class EvidenceForm(ApiIn):
     """multipart/form-data: the file and what it is evidence of."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -58,7 +59,7 @@ class AnswerOut(BaseModel):
     result: str | None
     note: str
     measured_value: str = ""
-    measures: dict[str, Any] | None
+    measures: StoredObject | None
     source: str | None
     recorded_by_id: int | None
     recorded_by_name: str
@@ -145,7 +146,7 @@ class FindingOut(BaseModel):
     deduction: str
     text_zh: str
     text_en: str
-    source: dict[str, Any]
+    source: StoredObject
     note: str
     evidence: list[EvidenceOut]
     inspector_id: int | None

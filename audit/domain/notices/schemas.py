@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-MAX_CONTENT_BYTES = 200_000
+from audit.validation import ApiIn, JsonObject, PlanningDate, StoredObject
+
 NoticeTypeName = Literal[
     "rectification",
     "self_inspection",
@@ -19,40 +19,30 @@ NoticeTypeName = Literal[
 ]
 
 
-def _bounded(value: dict[str, Any]) -> dict[str, Any]:
-    if len(json.dumps(value, ensure_ascii=False, default=str)) > MAX_CONTENT_BYTES:
-        raise ValueError(f"larger than {MAX_CONTENT_BYTES} bytes")
-    return value
-
-
-class DraftIn(BaseModel):
+class DraftIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     notice_type: NoticeTypeName
     operator_id: Annotated[int, Field(gt=0, le=2_147_483_647)] | None = None
-    content: dict[str, Any] = Field(default_factory=dict)
-    source: dict[str, Any] = Field(default_factory=dict)
-
-    _content = field_validator("content", "source")(_bounded)
+    content: JsonObject = Field(default_factory=dict)
+    source: JsonObject = Field(default_factory=dict)
 
 
-class DraftPatch(BaseModel):
+class DraftPatch(ApiIn):
     model_config = ConfigDict(extra="forbid")
-    content: dict[str, Any]
-
-    _content = field_validator("content")(_bounded)
+    content: JsonObject
 
 
-class AcknowledgeIn(BaseModel):
+class AcknowledgeIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class FromInspectionIn(BaseModel):
+class FromInspectionIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
-    deadline: dt.date | None = None
+    deadline: PlanningDate | None = None
 
 
-class RevokeIn(BaseModel):
+class RevokeIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -78,8 +68,8 @@ class NoticeOut(BaseModel):
     supersedes: int | None
     superseded_by: int | None
     revoke_reason: str | None
-    content: dict[str, Any]
-    source: dict[str, Any]
+    content: StoredObject
+    source: StoredObject
     missing: list[str]
     invalid: list[str]
     created_at: dt.datetime

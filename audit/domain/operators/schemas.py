@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
 from audit.domain.operators.uscc import validate_uscc
+from audit.validation import ApiIn, JsonObject, StoredObject
 
 VenueKind = Literal["hotline", "web_chat", "chat_api", "business_hall", "agency_point", "info_line"]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
@@ -15,7 +16,7 @@ Uscc = Annotated[
 Phone = Annotated[str, StringConstraints(min_length=3, max_length=40, strip_whitespace=True)]
 
 
-class Strict(BaseModel):
+class Strict(ApiIn):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -61,7 +62,7 @@ class VenueIn(Strict):
     urls: Annotated[list[HttpUrl], Field(max_length=50)] = []
     company_name: Name | None = None
     sessions_per_day: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    profile: dict[str, object] = Field(default_factory=dict, description="channel-specific data")
+    profile: JsonObject = Field(default_factory=dict, description="channel-specific data")
 
 
 class VenuePatch(Strict):
@@ -72,7 +73,7 @@ class VenuePatch(Strict):
     urls: Annotated[list[HttpUrl], Field(max_length=50)] | None = None
     company_name: Name | None = None
     sessions_per_day: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    profile: dict[str, object] | None = None
+    profile: JsonObject | None = None
     active: bool | None = None
 
 
@@ -88,7 +89,7 @@ class VenueOut(BaseModel):
     urls: list[str]
     company_name: str | None
     sessions_per_day: int | None
-    profile: dict[str, object]
+    profile: StoredObject
     active: bool
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from audit.validation import ApiIn, PlanningDatetime, StoredObject
 
 Method = Literal["open", "covert"]
 Sampling = Literal["comprehensive", "random", "targeted"]
@@ -14,7 +16,7 @@ DbId = Annotated[int, Field(gt=0, le=2_147_483_647)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 
-class Strict(BaseModel):
+class Strict(ApiIn):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -34,7 +36,7 @@ class ChecklistVersionOut(BaseModel):
     created_by_name: str
     created_at: dt.datetime
     used: bool
-    content: dict[str, Any] | None = None
+    content: StoredObject | None = None
     created: bool | None = None  # on import/edit: whether a new version was made
 
 
@@ -52,8 +54,8 @@ class PlanIn(Strict):
     sample_seed: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     checklist_version_ids: Annotated[list[DbId], Field(min_length=1, max_length=20)]
     inspector_ids: Annotated[list[DbId], Field(max_length=50)] = Field(default_factory=list)
-    window_start: AwareDatetime
-    window_end: AwareDatetime
+    window_start: PlanningDatetime
+    window_end: PlanningDatetime
     on_site: bool | None = Field(
         default=None, description="default: true when a business hall or agency point is in scope"
     )
@@ -69,8 +71,8 @@ class PlanPatch(Strict):
     sample_seed: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     checklist_version_ids: Annotated[list[DbId], Field(min_length=1, max_length=20)] | None = None
     inspector_ids: Annotated[list[DbId], Field(max_length=50)] | None = None
-    window_start: AwareDatetime | None = None
-    window_end: AwareDatetime | None = None
+    window_start: PlanningDatetime | None = None
+    window_end: PlanningDatetime | None = None
     on_site: bool | None = None
 
 

@@ -16,6 +16,7 @@ from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.probing import chat, chat_transcripts
 from audit.domain.probing.schemas import ProbeRunOut
 from audit.errors import Forbidden
+from audit.validation import ApiIn, JsonObject
 
 STARTERS = allow("admin", "supervisor", "inspector")
 READERS = allow(*ALL_ROLES)
@@ -24,7 +25,7 @@ MAX_WEBHOOK_BYTES = 64 * 1024
 _ID = Field(default=None, gt=0, le=2_147_483_647)
 
 
-class StartChatRun(BaseModel):
+class StartChatRun(ApiIn):
     """Probe a web_chat or chat_api venue (directly or through an inspection of one)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -33,11 +34,11 @@ class StartChatRun(BaseModel):
     inspection_id: int | None = _ID
     plan_id: int | None = _ID
     script_id: str | None = Field(default=None, max_length=80)
-    script: dict[str, Any] | None = Field(default=None, description="a customer script (data)")
+    script: JsonObject | None = Field(default=None, description="a customer script (data)")
     wait: bool = Field(default=False, description="answer only when the chat is over")
 
 
-class ChatMessageIn(BaseModel):
+class ChatMessageIn(ApiIn):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     from_: Literal["customer", "agent"] = Field(alias="from")
@@ -45,7 +46,7 @@ class ChatMessageIn(BaseModel):
     text: str = Field(max_length=5000)
 
 
-class ChatTranscriptIn(BaseModel):
+class ChatTranscriptIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
 
     messages: list[ChatMessageIn] = Field(max_length=2000)
@@ -53,7 +54,7 @@ class ChatTranscriptIn(BaseModel):
     ended_at: str | None = Field(default=None, max_length=40)
 
 
-class ScoreChatIn(BaseModel):
+class ScoreChatIn(ApiIn):
     """The ``score-chat`` CLI as an API; with ``venue_id`` the result is kept as a chat run."""
 
     model_config = ConfigDict(extra="forbid")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from litestar.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit.validation import ApiIn, ObservedDatetime, StoredObject
+
 E164 = r"^\+[1-9]\d{6,14}$"
 
 
-class StartVoiceRun(BaseModel):
+class StartVoiceRun(ApiIn):
     """Start a voice probe: against a venue (its first phone), an inspection's venue, or a
     number. The measures go to the inspection's voice-bound items when one is given."""
 
@@ -44,10 +46,10 @@ class ProbeRunOut(BaseModel):
     provider: str
     provider_ref: str | None
     outcome: str | None
-    params: dict[str, Any]
-    measures: dict[str, Any] | None
-    observations: dict[str, Any] | None
-    item_results: list[dict[str, Any]]
+    params: StoredObject
+    measures: StoredObject | None
+    observations: StoredObject | None
+    item_results: list[StoredObject]
     evidence_ids: list[int]
     error_code: int | None
     error_reason: str | None
@@ -59,7 +61,7 @@ class ProbeRunOut(BaseModel):
     updated_at: dt.datetime
 
 
-class RecordingForm(BaseModel):
+class RecordingForm(ApiIn):
     """multipart/form-data: a recording made by hand (WAV at any rate, MP3, M4A/AAC, AMR),
     and optional protocol parameters (default: the hotline checklist's)."""
 
@@ -80,13 +82,13 @@ class RecordingForm(BaseModel):
     min_silence_s: float | None = Field(default=None, gt=0, le=10)
 
 
-class TranscriptIn(BaseModel):
+class TranscriptIn(ApiIn):
     """A greeting transcript to score (``audit probes score-greeting`` as an API)."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=5000)
-    at: dt.datetime
+    at: ObservedDatetime
     company: str | None = Field(default=None, max_length=200)
     answered_after_s: float | None = Field(default=None, ge=0, le=3600)
     # The checklist version whose phrases judge (default: the shipped hotline checklist).

@@ -14,13 +14,14 @@ from audit.api import CurrentUser
 from audit.domain.accounts import services as accounts
 from audit.domain.accounts.guards import ALL_ROLES, set_session_cookie
 from audit.settings import get_settings
+from audit.validation import ApiIn
 from audit.web import dashboard
 from audit.web.i18n import LANG_COOKIE, LANGUAGES, N_, gettext, language_var
 from audit.web.nav import NavItem
 from audit.web.pages.base import PageController, page_for, safe_next
 
 
-class LoginForm(BaseModel):
+class LoginForm(ApiIn):
     model_config = ConfigDict(extra="ignore")
     username: Annotated[str, StringConstraints(min_length=1, max_length=150)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=200)]

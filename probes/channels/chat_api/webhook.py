@@ -44,13 +44,15 @@ def parse_webhook_body(body: bytes) -> dict[str, Any]:
     """Decode and check the webhook JSON; raises ValueError naming the field."""
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValueError("body: not JSON") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise ValueError("body: not JSON (or nested too deep)") from None
     if not isinstance(data, dict):
         raise ValueError("body: expected a JSON object")
     for key in ("session_id", "message_id", "text"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise ValueError(f"{key}: expected a non-empty string")
+        if "\x00" in data[key]:  # never storable as text (PostgreSQL refuses NUL)
+            raise ValueError(f"{key}: NUL characters are not allowed")
     if data.get("from", "agent") != "agent":
         raise ValueError(f"from: expected 'agent', got {data.get('from')!r}")
     at = data.get("at")

@@ -14,6 +14,9 @@ from audit.domain.complaints.services import add_complaint, export_triggers
 
 from .helpers import by_key, cases, import_canonical, operators, write_csv
 
+# the examples include dates still to come (see conftest.examples_clock)
+pytestmark = pytest.mark.usefixtures("examples_clock")
+
 CASES = cases()
 
 

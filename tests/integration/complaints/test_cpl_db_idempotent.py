@@ -6,10 +6,15 @@ import random
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from audit.domain.complaints.services import export_triggers
 from audit.domain.complaints.trigger import Point
 
 from .helpers import by_key, cases, import_canonical, operators, pure_triggers, write_csv
+
+# the examples include dates still to come (see conftest.examples_clock)
+pytestmark = pytest.mark.usefixtures("examples_clock")
 
 ALL_ROWS = [
     dict(r, external_id=f"K{i}-{r['external_id']}",
