@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from audit.domain.delivery.webhooks import EVENT_TYPES
+from audit.validation import ApiIn
 
 
-class WebhookIn(BaseModel):
+class WebhookIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     url: Annotated[str, StringConstraints(min_length=9, max_length=500)] = Field(
         description="https:// endpoint of the operator"

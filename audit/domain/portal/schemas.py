@@ -10,15 +10,17 @@ from typing import Annotated, Any, Literal
 from litestar.datastructures import UploadFile
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from audit.validation import ApiIn
+
 Text = Annotated[str, StringConstraints(max_length=5000)]
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
-class _In(BaseModel):
+class _In(ApiIn):
     model_config = ConfigDict(extra="forbid")
 
 
-class _FilesForm(BaseModel):
+class _FilesForm(ApiIn):
     """multipart/form-data with any number of ``files`` parts (at most 10)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")

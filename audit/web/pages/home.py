@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from audit.api import CurrentUser
 from audit.domain.accounts import services as accounts
@@ -28,7 +28,7 @@ class LoginForm(ApiIn):
     next: Annotated[str, StringConstraints(max_length=2000)] = "/"
 
 
-class LanguageForm(BaseModel):
+class LanguageForm(ApiIn):
     model_config = ConfigDict(extra="ignore")
     lang: Annotated[str, StringConstraints(max_length=10)]
     next: Annotated[str, StringConstraints(max_length=2000)] = "/"
