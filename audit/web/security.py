@@ -22,7 +22,7 @@ from typing import Any
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -87,6 +87,10 @@ def _is_page(scope: Scope) -> bool:
     return bool(handler is not None and handler.opt.get("page"))
 
 
+class CSRFFailed(PermissionDeniedException):
+    """403: the request lacks the CSRF token of this browser (a forged or stale form)."""
+
+
 class AuditCSRFMiddleware(CSRFMiddleware):
     """Litestar's CSRF check, limited to the requests a browser can forge (see module doc)."""
 
@@ -108,7 +112,15 @@ class AuditCSRFMiddleware(CSRFMiddleware):
             if not has_session and not _is_page(scope):
                 await self.app(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        try:
+            await super().__call__(scope, receive, send)
+        except PermissionDeniedException as exc:
+            if exc.detail != "CSRF token verification failed":
+                raise
+            raise CSRFFailed(
+                "CSRF token missing or wrong: send the X-CSRFToken header (or the _csrf_token "
+                "form field) with the value of the audit_csrf cookie"
+            ) from None
 
 
 def _json_body_expected(handler: Any) -> bool:

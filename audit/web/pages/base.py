@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 from audit.errors import DomainError
 from audit.settings import get_settings
 from audit.web.i18n import N_, gettext
+from audit.web.security import CSRFFailed
 
 log = structlog.get_logger("audit.web")
 
@@ -101,16 +102,25 @@ ERROR_TITLES = {
 }
 
 
-def error_page(status: int, detail: str | None = None) -> Template:
-    title = ERROR_TITLES.get(status, ERROR_TITLES[400 if status < 500 else 500])
+EXPIRED_FORM_TITLE = N_("This form can no longer be sent")
+EXPIRED_FORM = N_(
+    "The form was not sent from this site's own page, or the page is too old. "
+    "Go back, reload the page and send it again."
+)
+
+
+def error_page(status: int, detail: str | None = None, title: str | None = None) -> Template:
+    title = title or gettext(ERROR_TITLES.get(status, ERROR_TITLES[400 if status < 500 else 500]))
     return Template(
         "error.html.j2",
-        context={"status": status, "title": gettext(title), "detail": detail},
+        context={"status": status, "title": title, "detail": detail},
         status_code=status,
     )
 
 
 def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, CSRFFailed):
+        return error_page(403, gettext(EXPIRED_FORM), title=gettext(EXPIRED_FORM_TITLE))
     if isinstance(exc, HTTPException):
         status = exc.status_code
         detail = None if status in (403, 404) else exc.detail

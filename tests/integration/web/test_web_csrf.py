@@ -99,3 +99,11 @@ async def test_json_endpoints_refuse_other_content_types_with_415(client: Any, c
 async def test_page_forms_need_the_token_even_without_a_session(client: Any, cast: Any) -> None:
     r = await client.post("/login", data={"username": "admin", "password": "x"}, headers=EVIL)
     assert r.status_code == 403
+    assert "text/html" in r.headers["content-type"]
+    assert "表单已无法提交" in r.text  # says what happened, not "your role may not"
+
+
+async def test_api_callers_are_told_which_token_is_missing(client: Any, cast: Any) -> None:
+    await _cookie_session(client, cast)
+    r = await client.post("/operators", json={"name": "x"})
+    assert r.status_code == 403 and "X-CSRFToken" in r.json()["detail"]
