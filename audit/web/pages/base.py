@@ -10,7 +10,7 @@ the JSON API, and render a template. No business rule lives here or in templates
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -197,6 +197,28 @@ def blank_to_none(data: dict[str, Any], *names: str) -> dict[str, Any]:
         if name in data and (data[name] is None or str(data[name]).strip() == ""):
             data[name] = None
     return data
+
+
+async def submit(
+    schema: type[M],
+    data: dict[str, Any],
+    save: Callable[[M], Awaitable[Any]],
+    done_url: str | Callable[[Any], str],
+    form_errors: dict[str, str] | None = None,
+) -> tuple[Response[Any] | None, dict[str, str]]:
+    """Validate ``data`` with the API's schema and ``save`` it through the service: a redirect
+    to ``done_url`` (or ``done_url(saved)``) on success, else the errors by field (schema,
+    form parsing or service)."""
+    model, errors = validate_form(schema, data)
+    errors = {**errors, **(form_errors or {})}
+    if model is not None and not errors:
+        try:
+            saved = await save(model)
+            url = done_url(saved) if callable(done_url) else done_url
+            return Redirect(url, status_code=303), {}
+        except DomainError as exc:
+            errors = errors_from(exc)
+    return None, errors
 
 
 def validate_form(model: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str, str]]:

@@ -8,24 +8,15 @@ from typing import Annotated, Any
 import yaml
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from audit.api import CurrentActor, Id, Offset
 from audit.domain.accounts.guards import STAFF
 from audit.domain.operators import services
 from audit.domain.operators.schemas import OperatorIn, OperatorPatch, VenueIn, VenuePatch
-from audit.errors import DomainError
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import (
-    PageController,
-    blank_to_none,
-    errors_from,
-    lines,
-    page_for,
-    read_form,
-    validate_form,
-)
+from audit.web.pages.base import PageController, blank_to_none, lines, page_for, read_form, submit
 
 EDITORS = ("admin", "supervisor")  # as the API's registry writers
 PAGE_SIZE = 50
@@ -129,6 +120,35 @@ def _venue_form_values(venue: dict[str, Any]) -> dict[str, Any]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
+def _operator_form(
+    operator: dict[str, Any] | None, values: dict[str, Any], errors: dict[str, str]
+) -> Template:
+    return Template(
+        "operators/form.html.j2",
+        context={"operator": operator, "values": values, "errors": errors},
+        status_code=422 if errors else 200,
+    )
+
+
+def _venue_form(
+    operator: dict[str, Any],
+    venue: dict[str, Any] | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> Template:
+    return Template(
+        "operators/venue_form.html.j2",
+        context={
+            "operator": operator,
+            "venue": venue,
+            "values": values,
+            "errors": errors,
+            "kinds": kind_options(),
+        },
+        status_code=422 if errors else 200,
+    )
+
+
 class OperatorPages(PageController):
     path = "/ui/operators"
 
@@ -156,25 +176,19 @@ class OperatorPages(PageController):
 
     @get("/new", guards=[page_for(*EDITORS)])
     async def new(self) -> Template:
-        return Template(
-            "operators/form.html.j2", context={"operator": None, "values": {}, "errors": {}}
-        )
+        return _operator_form(None, {}, {})
 
     @post("/new", guards=[page_for(*EDITORS)])
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
-        model, errors = validate_form(OperatorIn, _operator_data(form))
-        if model is not None:
-            try:
-                row = await services.create_operator(model, actor)
-                return Redirect(f"/ui/operators/{row['id']}", status_code=303)
-            except DomainError as exc:
-                errors = errors_from(exc)
-        return Template(
-            "operators/form.html.j2",
-            context={"operator": None, "values": form, "errors": errors},
-            status_code=422,
+
+        async def save(model: OperatorIn) -> dict[str, Any]:
+            return await services.create_operator(model, actor)
+
+        done, errors = await submit(
+            OperatorIn, _operator_data(form), save, lambda row: f"/ui/operators/{row['id']}"
         )
+        return done or _operator_form(None, form, errors)
 
     @get("/{operator_id:int}", guards=[page_for(*STAFF)])
     async def detail(self, operator_id: Id, actor: CurrentActor) -> Template:
@@ -193,9 +207,7 @@ class OperatorPages(PageController):
             "contacts": _contacts_text(operator["contacts"]),
             "uscc": operator["uscc"] or "",
         }
-        return Template(
-            "operators/form.html.j2", context={"operator": operator, "values": values, "errors": {}}
-        )
+        return _operator_form(operator, values, {})
 
     @post("/{operator_id:int}/edit", guards=[page_for(*EDITORS)])
     async def update(
@@ -203,32 +215,19 @@ class OperatorPages(PageController):
     ) -> Response[Any]:
         operator = await services.get_operator(operator_id, actor)
         form = await read_form(request)
-        model, errors = validate_form(OperatorPatch, _operator_data(form))
-        if model is not None:
-            try:
-                await services.update_operator(operator_id, model, actor)
-                return Redirect(f"/ui/operators/{operator_id}", status_code=303)
-            except DomainError as exc:
-                errors = errors_from(exc)
-        return Template(
-            "operators/form.html.j2",
-            context={"operator": operator, "values": form, "errors": errors},
-            status_code=422,
+
+        async def save(model: OperatorPatch) -> None:
+            await services.update_operator(operator_id, model, actor)
+
+        done, errors = await submit(
+            OperatorPatch, _operator_data(form), save, f"/ui/operators/{operator_id}"
         )
+        return done or _operator_form(operator, form, errors)
 
     @get("/{operator_id:int}/venues/new", guards=[page_for(*EDITORS)])
     async def new_venue(self, operator_id: Id, actor: CurrentActor) -> Template:
         operator = await services.get_operator(operator_id, actor)
-        return Template(
-            "operators/venue_form.html.j2",
-            context={
-                "operator": operator,
-                "venue": None,
-                "values": {"kind": "hotline"},
-                "errors": {},
-                "kinds": kind_options(),
-            },
-        )
+        return _venue_form(operator, None, {"kind": "hotline"}, {})
 
     @post("/{operator_id:int}/venues/new", guards=[page_for(*EDITORS)])
     async def create_venue(
@@ -236,26 +235,15 @@ class OperatorPages(PageController):
     ) -> Response[Any]:
         operator = await services.get_operator(operator_id, actor)
         form = await read_form(request)
-        data, errors = _venue_data(form, with_kind=True)
-        model, schema_errors = validate_form(VenueIn, data)
-        errors = {**schema_errors, **errors}
-        if model is not None and not errors:
-            try:
-                await services.create_venue(operator_id, model, actor)
-                return Redirect(f"/ui/operators/{operator_id}", status_code=303)
-            except DomainError as exc:
-                errors = errors_from(exc)
-        return Template(
-            "operators/venue_form.html.j2",
-            context={
-                "operator": operator,
-                "venue": None,
-                "values": form,
-                "errors": errors,
-                "kinds": kind_options(),
-            },
-            status_code=422,
+        data, form_errors = _venue_data(form, with_kind=True)
+
+        async def save(model: VenueIn) -> None:
+            await services.create_venue(operator_id, model, actor)
+
+        done, errors = await submit(
+            VenueIn, data, save, f"/ui/operators/{operator_id}", form_errors
         )
+        return done or _venue_form(operator, None, form, errors)
 
 
 class VenuePages(PageController):
@@ -265,16 +253,7 @@ class VenuePages(PageController):
     async def edit(self, venue_id: Id, actor: CurrentActor) -> Template:
         venue = await services.get_venue(venue_id, actor)
         operator = await services.get_operator(venue["operator_id"], actor)
-        return Template(
-            "operators/venue_form.html.j2",
-            context={
-                "operator": operator,
-                "venue": venue,
-                "values": _venue_form_values(venue),
-                "errors": {},
-                "kinds": kind_options(),
-            },
-        )
+        return _venue_form(operator, venue, _venue_form_values(venue), {})
 
     @post("/{venue_id:int}/edit", guards=[page_for(*EDITORS)])
     async def update(
@@ -283,26 +262,14 @@ class VenuePages(PageController):
         venue = await services.get_venue(venue_id, actor)
         operator = await services.get_operator(venue["operator_id"], actor)
         form = await read_form(request)
-        data, errors = _venue_data(form, with_kind=False)
-        model, schema_errors = validate_form(VenuePatch, data)
-        errors = {**schema_errors, **errors}
-        if model is not None and not errors:
-            try:
-                await services.update_venue(venue_id, model, actor)
-                return Redirect(f"/ui/operators/{venue['operator_id']}", status_code=303)
-            except DomainError as exc:
-                errors = errors_from(exc)
-        return Template(
-            "operators/venue_form.html.j2",
-            context={
-                "operator": operator,
-                "venue": venue,
-                "values": {**form, "kind": venue["kind"]},
-                "errors": errors,
-                "kinds": kind_options(),
-            },
-            status_code=422,
-        )
+        data, form_errors = _venue_data(form, with_kind=False)
+
+        async def save(model: VenuePatch) -> None:
+            await services.update_venue(venue_id, model, actor)
+
+        done_url = f"/ui/operators/{venue['operator_id']}"
+        done, errors = await submit(VenuePatch, data, save, done_url, form_errors)
+        return done or _venue_form(operator, venue, {**form, "kind": venue["kind"]}, errors)
 
 
 ROUTES = [OperatorPages, VenuePages]
