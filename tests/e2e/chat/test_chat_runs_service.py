@@ -63,13 +63,22 @@ async def test_only_chat_venues_and_no_operator_users(cast):
 
 
 async def test_bad_profile_and_script_name_the_field(cast):
-    venue = await create_venue(
-        cast.operator_a["id"],
-        VenueIn(
-            kind="web_chat", name="坏配置", profile={"url": "https://kf.example.cn", "input": "#i"}
-        ),
-        cast.actor("admin"),
-    )
+    bad = {"url": "https://kf.example.cn", "input": "#i"}
+    # refused when saved (issue 15: chat profiles are validated at save time) …
+    with pytest.raises(DomainError) as err:
+        await create_venue(
+            cast.operator_a["id"],
+            VenueIn(kind="web_chat", name="坏配置", profile=bad),
+            cast.actor("admin"),
+        )
+    assert err.value.field == "profile" and "messages" in err.value.message
+    # … and a row stored before that rule still fails at probe time, naming the field
+    from audit.domain.operators.tables import Venue
+
+    rows = await Venue.insert(
+        Venue(operator=cast.operator_a["id"], kind="web_chat", name="坏配置", profile=bad)
+    ).returning(Venue.id)
+    venue = {"id": rows[0]["id"]}
     with pytest.raises(DomainError) as err:
         await chat.start_chat_run(cast.actor("inspector1"), venue_id=venue["id"])
     assert err.value.field == "profile" and "messages" in err.value.message
