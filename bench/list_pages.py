@@ -33,6 +33,7 @@ DB_NAME = os.environ.get("AUDIT_BENCH_DB", f"sqa_bench_lists_{os.getpid()}")
 os.environ["AUDIT_DATABASE_URL"] = f"{PG}/{DB_NAME}"
 os.environ.setdefault("AUDIT_LOG_LEVEL", "WARNING")
 os.environ["AUDIT_DB_POOL"] = "true"
+os.environ["AUDIT_EMBEDDED_JOBS"] = "false"  # the web process only: no scheduler beside it
 os.environ.setdefault("AUDIT_VAR_DIR", f"/tmp/{DB_NAME}-var")
 GOAL_MS = 100.0
 

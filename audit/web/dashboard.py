@@ -54,10 +54,9 @@ def _today_bounds() -> tuple[dt.datetime, dt.datetime]:
 async def inspector_plans(actor: Actor) -> list[dict[str, Any]]:
     """The inspector's approved/active plans; those whose window includes today first."""
     day_start, day_end = _today_bounds()
-    assigned = PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
     rows = (
         await AuditPlan.select(*PLAN_FIELDS)
-        .where(AuditPlan.id.is_in(assigned))
+        .where(AuditPlan.id.is_in(_assigned(actor)))
         .where(AuditPlan.status.is_in(["approved", "active"]))
         .where(AuditPlan.window_end >= day_start)
         .order_by(AuditPlan.window_start)
@@ -70,13 +69,23 @@ async def inspector_plans(actor: Actor) -> list[dict[str, Any]]:
     return rows[:LIMIT]
 
 
+def _assigned(actor: Actor) -> Any:
+    """The plans an inspector is assigned to, as a subquery (no id list in Python)."""
+    return PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
+
+
 async def inspections_for(actor: Actor, status: str | None, order: Any) -> list[dict[str, Any]]:
+    """The latest inspections in ``status``: an inspector's own (their assigned plans' —
+    "my inspections"), else those of the plans the actor may see."""
     query = Inspection.select(*INSPECTION_FIELDS)
     if status:
         query = query.where(Inspection.status == status)
-    visible = await visible_plan_ids(actor)
-    if visible is not None:
-        query = query.where(Inspection.plan.is_in(visible or [-1]))
+    if actor.role == "inspector":
+        query = query.where(Inspection.plan.is_in(_assigned(actor)))
+    else:
+        visible = await visible_plan_ids(actor)
+        if visible is not None:
+            query = query.where(Inspection.plan.is_in(visible or [-1]))
     return await query.order_by(order, ascending=False).limit(LIMIT).run()
 
 

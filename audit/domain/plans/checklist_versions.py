@@ -77,7 +77,8 @@ async def list_versions(key: str | None = None) -> list[dict[str, Any]]:
     rows = [_decode(r) for r in await query.run()]
     used = {
         r["checklist_version"]
-        for r in await PlanChecklist.select(PlanChecklist.checklist_version).run()
+        # DISTINCT: one row per pinned version, not one per plan (10,000 plans ⇒ a handful)
+        for r in await PlanChecklist.select(PlanChecklist.checklist_version).distinct().run()
     }
     for row in rows:
         row["used"] = row["id"] in used
