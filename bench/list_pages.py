@@ -120,8 +120,8 @@ async def main() -> None:
     try:
         from audit.db import migrate
 
+        await migrate()  # a reused database gets migrations added since it was seeded
         if not args.reuse:
-            await migrate()
             from bench.list_pages_seed import SCALE, seed
 
             t0 = time.perf_counter()

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, StringConstraints
 from audit.api import CurrentUser
 from audit.domain.accounts import services as accounts
 from audit.domain.accounts.guards import ALL_ROLES, set_session_cookie
+from audit.errors import DomainError
 from audit.settings import get_settings
 from audit.validation import ApiIn
 from audit.web import dashboard
@@ -63,7 +64,25 @@ class HomePages(PageController):
         self, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
     ) -> Response[Any]:
         settings = get_settings()
-        user = await accounts.authenticate(data.username, data.password)
+        try:
+            user = await accounts.authenticate(data.username, data.password)
+        except DomainError as exc:
+            if exc.status_code != 429:  # the accounts service's login throttle
+                raise
+            retry = getattr(exc, "headers", {}).get("Retry-After", "")
+            return Template(
+                "login.html.j2",
+                context={
+                    "error": gettext(
+                        "Too many failed logins. Try again in %(s)s seconds.", s=retry or "…"
+                    ),
+                    "next": safe_next(data.next),
+                    "username": data.username,
+                    "expired": False,
+                },
+                status_code=429,
+                headers={"Retry-After": retry} if retry else None,
+            )
         if user is None:
             return Template(
                 "login.html.j2",
