@@ -68,7 +68,7 @@ def issued_mail(notice: dict[str, Any]) -> outbox.MailText:
         title_en=en,
         paragraphs=paragraphs,
         links=[
-            ("门户", "Portal", f"{base}/portal/notices/{notice['id']}"),
+            ("门户", "Portal", f"{base}/ui/portal/notices/{notice['id']}"),
             ("核验", "Verify", f"{base}/verify/{notice['token']}"),
         ],
         attach_pdf=True,

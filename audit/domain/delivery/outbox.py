@@ -141,7 +141,7 @@ async def enqueue(
                 "created_at": now.isoformat(),
                 "operator_id": operator_id,
                 "data": data,
-                "portal_url": get_settings().public_base_url.rstrip("/") + "/portal",
+                "portal_url": get_settings().public_base_url.rstrip("/") + "/ui/portal",
             }
             rows.append(
                 Delivery(

@@ -181,7 +181,7 @@ class FindingController(Controller):
         return StaffFindingOut(**await views.get_finding(finding_id, actor))
 
     @get(
-        "/{finding_id:int}/files/{evidence_id:int}",
+        "/{finding_id:int}/files/{evidence_id:int}/content",
         guards=[READERS],
         summary="A file attached to the finding's rectification or dispute",
     )

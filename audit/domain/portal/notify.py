@@ -30,7 +30,7 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
         "title": item["title"],
         "state": item["state"],
         "deadline": str(item["deadline"]) if item["deadline"] else None,
-        "url": f"{_base()}/portal/findings/{item['id']}",
+        "url": f"{_base()}/ui/portal/findings/{item['id']}",
     }
 
 
@@ -62,7 +62,7 @@ async def reminder(notice: dict[str, Any], due: list[dict[str, Any]], days: int)
                     f"({days} day(s) left) and no rectification has been reported.",
                 )
             ],
-            links=[("门户", "Portal", f"{_base()}/portal/notices/{notice['id']}")],
+            links=[("门户", "Portal", f"{_base()}/ui/portal/notices/{notice['id']}")],
         ),
     )
 
@@ -92,7 +92,7 @@ async def overdue(notice: dict[str, Any], late: list[dict[str, Any]]) -> None:
                     "Supervision (warning or fine).",
                 )
             ],
-            links=[("门户", "Portal", f"{_base()}/portal/notices/{notice['id']}")],
+            links=[("门户", "Portal", f"{_base()}/ui/portal/notices/{notice['id']}")],
         ),
     )
 
@@ -123,9 +123,9 @@ async def escalation(
                     + (" A draft follow-up notice awaits approval." if followup_id else ""),
                 )
             ],
-            links=[("待办", "Staff view", f"{_base()}/staff/findings?state=overdue")]
+            links=[("待办", "Staff view", f"{_base()}/ui/findings?state=overdue")]
             + (
-                [("督办草稿", "Draft follow-up", f"{_base()}/notices/{followup_id}")]
+                [("督办草稿", "Draft follow-up", f"{_base()}/ui/notices/{followup_id}")]
                 if followup_id
                 else []
             ),
@@ -165,7 +165,7 @@ async def dispute_decided(
                     f"{dispute['decision_reason']}.{extra_en}",
                 )
             ],
-            links=[("门户", "Portal", f"{_base()}/portal/findings/{item['id']}")],
+            links=[("门户", "Portal", f"{_base()}/ui/portal/findings/{item['id']}")],
         ),
     )
 
@@ -186,7 +186,7 @@ async def closed(item: dict[str, Any], reason: str) -> None:
                     f"Finding {item['position']} is closed. {reason}",
                 )
             ],
-            links=[("门户", "Portal", f"{_base()}/portal/findings/{item['id']}")],
+            links=[("门户", "Portal", f"{_base()}/ui/portal/findings/{item['id']}")],
         ),
     )
 
@@ -208,6 +208,6 @@ async def reopened(item: dict[str, Any]) -> None:
                     "reopened. Please rectify and report again.",
                 )
             ],
-            links=[("门户", "Portal", f"{_base()}/portal/findings/{item['id']}")],
+            links=[("门户", "Portal", f"{_base()}/ui/portal/findings/{item['id']}")],
         ),
     )

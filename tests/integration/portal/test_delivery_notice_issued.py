@@ -34,7 +34,7 @@ async def test_issue_mails_pdf_and_signs_webhook(
     assert notice["number"] in mail.subject and "Rectification notice" in mail.subject
     assert mail.rcpt_to == "quality@op-a.example"
     assert "整改通知书" in mail.text and "signed PDF is attached" in mail.text
-    assert f"/portal/notices/{notice['id']}" in mail.html
+    assert f"/ui/portal/notices/{notice['id']}" in mail.html
     ((name, media, data),) = mail.attachments
     assert media == "application/pdf" and name.endswith(".pdf")
     import hashlib

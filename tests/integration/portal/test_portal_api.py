@@ -81,7 +81,7 @@ async def test_portal_flow_over_http(client: Any, mailed_cast: Any, caller_ids: 
     rect = r.json()
     assert rect["files"][0]["kind"] == "photo"
     r = await client.get(
-        f"/findings/{probe['id']}/files/{rect['files'][0]['id']}", headers=h("op_a")
+        f"/findings/{probe['id']}/files/{rect['files'][0]['id']}/content", headers=h("op_a")
     )
     assert r.status_code == 200 and r.content == photo
     r = await client.patch(
