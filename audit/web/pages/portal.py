@@ -6,10 +6,11 @@ service the API calls, so the rules (ownership, windows, states) are the same.""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id
@@ -24,6 +25,7 @@ from audit.web.pages.base import PageController, errors_from, page_for, read_for
 from audit.web.portal_labels import labels
 
 OPERATOR = ("operator",)
+Done = Annotated[str | None, QueryParameter(max_length=20, pattern=r"^[a-z]+$")]
 
 
 async def uploads(request: Request[Any, Any, Any]) -> list[Upload]:
@@ -95,8 +97,8 @@ class PortalPages(PageController):
         return Redirect(f"/ui/portal/notices/{notice_id}", status_code=303)
 
     @get("/findings/{finding_id:int}", guards=[page_for(*OPERATOR)])
-    async def finding(self, finding_id: Id, actor: CurrentActor) -> Template:
-        return await _finding_page(finding_id, actor)
+    async def finding(self, finding_id: Id, actor: CurrentActor, done: Done = None) -> Template:
+        return await _finding_page(finding_id, actor, done=done)
 
     @post("/findings/{finding_id:int}/rectification", guards=[page_for(*OPERATOR)])
     async def rectify(

@@ -12,7 +12,8 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from portal_support import Receiver
+
+from tests.portal_support import Receiver
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal_world import MANUAL_ITEM, PROBE_ITEM, build, png_bytes
+from tests.portal_world import MANUAL_ITEM, PROBE_ITEM, build, png_bytes
 
 COVERT_KEYS = {"verification", "plan_id", "inspection_id", "origin", "probe_kind", "venue_id",
                "recorded_by", "item_code", "inspection_finding_id"}  # fmt: skip

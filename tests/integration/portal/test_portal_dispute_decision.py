@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_world import MANUAL_ITEM, PROBE_ITEM, build
+
+from tests.portal_world import MANUAL_ITEM, PROBE_ITEM, build
 
 
 async def test_adjust_rescores_and_supersedes(mailed_cast: Any) -> None:

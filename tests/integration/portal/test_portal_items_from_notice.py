@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_world import MANUAL_ITEM, PROBE_ITEM, build
+
+from tests.portal_world import MANUAL_ITEM, PROBE_ITEM, build
 
 
 async def test_items_follow_the_notice(cast: Any) -> None:

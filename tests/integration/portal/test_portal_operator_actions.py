@@ -8,7 +8,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from portal_world import MANUAL_ITEM, PROBE_ITEM, build, png_bytes
+
+from tests.portal_world import MANUAL_ITEM, PROBE_ITEM, build, png_bytes
 
 
 async def test_rectification_with_photo_then_amend_until_verifying(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal_world import MANUAL_ITEM, PROBE_ITEM, build
+from tests.portal_world import MANUAL_ITEM, PROBE_ITEM, build
 
 
 def _at(day: dt.date, hour: int = 9) -> dt.datetime:

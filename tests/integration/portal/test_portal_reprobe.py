@@ -13,7 +13,8 @@ import time
 from typing import Any
 
 import pytest
-from portal_world import PROBE_ITEM, build
+
+from tests.portal_world import PROBE_ITEM, build
 
 COMPLIANT = "+861055550101"  # greets three times (probes/scenarios/demo.yaml)
 STILL_FAILING = "+861055550102"  # one greeting, then hangs up
