@@ -13,6 +13,7 @@ class WebWorld:
     cast: Any
     venues: dict[str, dict[str, Any]] = field(default_factory=dict)
     checklist_versions: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
     def user(self, name: str) -> dict[str, Any]:
         return dict(self.cast.users[name])
@@ -48,4 +49,29 @@ async def build_world(cast: Any) -> WebWorld:
             load_checklist(path), SYSTEM, source=f"checklists/{path.name}"
         )
         world.checklist_versions.append(row)
+    await _portal_records(world)
     return world
+
+
+async def _portal_records(world: WebWorld) -> None:
+    """An issued rectification notice to operator A with a disputed finding and a reported
+    rectification (the portal's and the tracking pages' detail pages)."""
+    import datetime as dt
+
+    from audit.domain.notices import issuing, services
+    from audit.domain.portal import items, operator_side
+    from audit.notices import demo
+
+    cast = world.cast
+    content = demo.rectification(long=False).model_dump(mode="json")
+    content["deadline"] = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    draft = await services.create_draft(
+        cast.actor("inspector1"), "rectification", cast.operator_a["id"], content
+    )
+    await services.approve(draft["id"], cast.actor("supervisor"))
+    notice = await issuing.issue(draft["id"], cast.actor("supervisor"))
+    world.notices.append(notice)
+    first, second, *_ = await items.list_items(notice_id=notice["id"])
+    op = cast.actor("op_a")
+    await operator_side.file_dispute(first["id"], op, "证据不足", "撤销该问题")
+    await operator_side.report_rectification(second["id"], op, "已完成培训", dt.date.today())
