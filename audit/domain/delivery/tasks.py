@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import structlog
 
-from audit.domain.delivery import outbox
+from audit.domain.delivery import sending
 from audit.domain.delivery.config import get_delivery_settings
 from audit.jobs.broker import broker
 
@@ -19,11 +19,11 @@ _settings = get_delivery_settings()
 
 @broker.task(task_name="delivery.send")
 async def send_task(delivery_id: int) -> str:
-    return await outbox.send(delivery_id)
+    return await sending.send(delivery_id)
 
 
 async def dispatch_once() -> int:
-    ids = await outbox.due()
+    ids = await sending.due()
     for delivery_id in ids:
         await send_task.kiq(delivery_id)
     return len(ids)

@@ -10,9 +10,9 @@ from tests.integration.notices.notice_helpers import issued_notice
 
 
 async def _drain() -> list[str]:
-    from audit.domain.delivery import outbox
+    from audit.domain.delivery import sending
 
-    return [await outbox.send(i) for i in await outbox.due()]
+    return [await sending.send(i) for i in await sending.due()]
 
 
 async def test_issue_mails_pdf_and_signs_webhook(

@@ -120,13 +120,13 @@ async def test_dead_after_a_day_then_resend(cast: Any, receiver: Receiver, broke
 async def test_slow_receiver_times_out_and_is_retried(
     cast: Any, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit.domain.delivery import outbox
+    from audit.domain.delivery import outbox, sending
     from audit.domain.delivery.config import get_delivery_settings
 
     monkeypatch.setenv("AUDIT_WEBHOOK_TIMEOUT_S", "0.3")
     get_delivery_settings.cache_clear()
     delivery_id = await _one_event(cast, receiver)
     receiver.delay_s = 2.0
-    assert await outbox.send(delivery_id) == "retry"
+    assert await sending.send(delivery_id) == "retry"
     row = await outbox.get_delivery(delivery_id)
     assert row["attempt_log"][0]["outcome"] == "timeout" and row["status"] == "pending"

@@ -26,7 +26,7 @@ async def _events(operator_id: int | None = None) -> list[dict[str, Any]]:
 
 async def test_reminders_then_overdue_escalation(mailed_cast: Any, mail_sink: Any) -> None:
     from audit import clock
-    from audit.domain.delivery import outbox
+    from audit.domain.delivery import sending
     from audit.domain.notices import issuing
     from audit.domain.notices.services import approve, load
     from audit.domain.portal import items, operator_side
@@ -58,8 +58,8 @@ async def test_reminders_then_overdue_escalation(mailed_cast: Any, mail_sink: An
         counts = await check_deadlines()
         assert counts == {"reminders": 0, "overdue": 1, "escalations": 1}
         assert (await check_deadlines())["overdue"] == 0  # escalated once
-        for delivery_id in await outbox.due():
-            await outbox.send(delivery_id)
+        for delivery_id in await sending.due():
+            await sending.send(delivery_id)
     manual = await items.load(world.item(MANUAL_ITEM)["id"])
     assert manual["state"] == "overdue" and manual["escalated_at"] is not None
     assert (await items.load(world.item(PROBE_ITEM)["id"]))["state"] == "rectification_reported"
