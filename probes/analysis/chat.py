@@ -3,7 +3,8 @@
 ``analyse_chat(transcript, rules)`` returns the measures named in ``checklists/measures.py``
 (first_response_seconds, max_reply_seconds, unapologised_long_waits, forbidden_phrases,
 taboos, greeting_ok, courtesy_ok, closing_ok, last_message_from) plus the details a reviewer
-needs to see why (every reply delay, every long wait).
+needs to see why (every reply delay, every long wait, every phrase matched and where).
+The transcript is folded once and every phrase element is looked for in all of it.
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from probes.analysis.chat_phrases import (
-    COURTESY_ADDRESS,
-    CUSTOMER_OPENERS,
-    TABOO_NO_REPLY,
-    TABOO_TOMORROW,
-    ChatRules,
-    contains_any,
-    is_non_answer,
-    normalise,
-)
+from probes.analysis.chat_phrases import ChatRules
 from probes.analysis.chat_transcript import Message, Transcript
+from probes.analysis.phrases import Match, PhraseBook, Text, flat
 
 TABOO_NOT_TO_REPLY = "told_not_to_reply"  # seed 000 §四.1
 TABOO_COME_BACK_TOMORROW = "sent_away_until_tomorrow"  # seed 000 §四.2
+_SENTENCES = re.compile(r"[。！!？?;；\n]+|[,，]")
 
 
 @dataclass(frozen=True)
@@ -59,6 +53,7 @@ class ChatAnalysis:
     reply_delays: list[ReplyDelay] = field(default_factory=list)
     long_waits: list[LongWait] = field(default_factory=list)
     unanswered_wait_seconds: float | None = None
+    matches: list[Match] = field(default_factory=list)
 
     def measures(self) -> dict[str, Any]:
         """The flat measure mapping (names from ``checklists/measures.py``)."""
@@ -80,6 +75,8 @@ class ChatAnalysis:
             "reply_delays": [asdict(r) for r in self.reply_delays],
             "long_waits": [asdict(w) for w in self.long_waits],
             "unanswered_wait_seconds": _round(self.unanswered_wait_seconds),
+            # segment = index of the message; start/end: characters of its text
+            "phrase_matches": [m.to_json() for m in self.matches],
         }
 
 
@@ -91,65 +88,98 @@ def _secs(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds()
 
 
-def opened_with_question(text: str) -> bool:
+def _remainder(text: str, matches: list[Match]) -> str:
+    """``text`` folded, without the spans matched."""
+    keep = [True] * len(text)
+    for m in matches:
+        for i in range(m.start, m.end):
+            keep[i] = False
+    return flat("".join(ch for ch, k in zip(text, keep, strict=True) if k))
+
+
+def opened_with_question(text: str, rules: ChatRules | None = None) -> bool:
     """Did the customer state a problem, rather than only say hello ("在吗?")?"""
-    rest = normalise(text)
-    for opener in sorted((normalise(o) for o in CUSTOMER_OPENERS), key=len, reverse=True):
-        rest = rest.replace(opener, "")
-    return bool(rest)
+    book = (rules or ChatRules()).book
+    return bool(_remainder(text, book.find("customer_opener", Text.of(text))))
 
 
-def _agent_burst(msgs: tuple[Message, ...], start: int) -> list[Message]:
-    """Agent messages from ``start`` up to the next customer message."""
-    out: list[Message] = []
-    for m in msgs[start:]:
-        if m.sender != "agent":
+def _is_non_answer(sentence: str, book: PhraseBook) -> bool:
+    """True for a sentence that is only greeting/courtesy filler."""
+    return not _remainder(sentence, book.find("non_answer", Text.of(sentence)))
+
+
+def _agent_burst(msgs: tuple[Message, ...], start: int) -> list[int]:
+    """Indexes of the agent messages from ``start`` up to the next customer message."""
+    out: list[int] = []
+    for i in range(start, len(msgs)):
+        if msgs[i].sender != "agent":
             break
-        out.append(m)
+        out.append(i)
     return out
 
 
-def _greeting_ok(
-    t: Transcript, rules: ChatRules, first_agent: int | None
-) -> tuple[bool, bool | None]:
+class _Found:
+    """Where each element occurs in the transcript (message indexes), found once."""
+
+    def __init__(self, t: Transcript, rules: ChatRules) -> None:
+        self.book = rules.book
+        self.rules = rules
+        self.text = Text.of([m.text for m in t.messages])
+        self.agent = {i for i, m in enumerate(t.messages) if m.sender == "agent"}
+        self.matches: list[Match] = []
+        self._cache: dict[str, set[int]] = {}
+
+    def __call__(self, name: str) -> set[int]:
+        if name not in self._cache:
+            found = (
+                self.book.find(name, self.text, segments=self.agent) if self.book.has(name) else []
+            )
+            self.matches.extend(found)
+            self._cache[name] = {m.segment for m in found}
+        return self._cache[name]
+
+
+def _greeting_ok(t: Transcript, found: _Found, first_agent: int | None) -> tuple[bool, bool | None]:
     if first_agent is None:
         return False, None
     before = [m for m in t.messages[:first_agent] if m.sender == "customer"]
-    asked = any(opened_with_question(m.text) for m in before)
-    burst = " ".join(m.text for m in _agent_burst(t.messages, first_agent))
+    asked = any(opened_with_question(m.text, found.rules) for m in before)
+    burst = set(_agent_burst(t.messages, first_agent))
     if asked:
         # Seed 000 §二.3: a short "亲,您好" or a direct answer; the full welcome annoys customers.
-        return not contains_any(burst, rules.welcome_words), True
-    full = (
-        bool(contains_any(burst, rules.salutations))
-        and bool(contains_any(burst, rules.welcome_words))
-        and bool(contains_any(burst, rules.offer_of_help))
-    )
+        return not (found("welcome") & burst), True
+    full = all(found(name) & burst for name in ("salutation", "welcome", "offer_of_help"))
     return full, False
 
 
-def _says_tomorrow(text: str, rules: ChatRules) -> bool:
-    found = TABOO_TOMORROW.search(normalise(text))
-    return bool(found or contains_any(text, rules.tomorrow_phrases))
-
-
-def _sent_away(t: Transcript, rules: ChatRules) -> bool:
+def _sent_away(t: Transcript, found: _Found, tomorrow: set[int]) -> bool:
     """Seed 000 §四.2: after the customer stated a question, the agent's reply is only
     "come back tomorrow" (plus greetings) with no answer before it."""
     msgs = t.messages
+    book = found.book
     for i, m in enumerate(msgs):
-        if m.sender != "customer" or not opened_with_question(m.text):
+        if m.sender != "customer" or not opened_with_question(m.text, found.rules):
             continue
-        for reply in _agent_burst(msgs, i + 1):
-            sentences = [s for s in re.split(r"[。！!？?;；\n]+|[,，]", reply.text) if s.strip()]
-            if _says_tomorrow(reply.text, rules):
+        for j in _agent_burst(msgs, i + 1):
+            sentences = [s for s in _SENTENCES.split(msgs[j].text) if s.strip()]
+            if j in tomorrow:
+                said = Text.of(sentences)
+                away = {
+                    x.segment
+                    for _e, ms in book.listed(
+                        [found.rules.taboo_list], said, category=TABOO_COME_BACK_TOMORROW
+                    )
+                    for x in ms
+                }
                 answered = [
-                    s for s in sentences if not _says_tomorrow(s, rules) and not is_non_answer(s)
+                    s
+                    for k, s in enumerate(sentences)
+                    if k not in away and not _is_non_answer(s, book)
                 ]
                 if not answered:
                     return True
                 break
-            if any(not is_non_answer(s) for s in sentences):
+            if any(not _is_non_answer(s, book) for s in sentences):
                 break  # a real answer came first
     return False
 
@@ -157,6 +187,7 @@ def _sent_away(t: Transcript, rules: ChatRules) -> bool:
 def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
     rules = rules or ChatRules()
     msgs = t.messages
+    found = _Found(t, rules)
     agent_idx = [i for i, m in enumerate(msgs) if m.sender == "agent"]
     first_agent = agent_idx[0] if agent_idx else None
 
@@ -170,6 +201,7 @@ def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
         else:
             first_response = 0.0  # the agent spoke first; the open time was not recorded
 
+    hold, apology = found("hold"), found("apology_for_wait")
     delays: list[ReplyDelay] = []
     waits: list[LongWait] = []
     pending: int | None = None  # first unanswered customer message
@@ -180,7 +212,7 @@ def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
             continue
         start: int | None = pending
         after_hold = i > 0 and msgs[i - 1].sender == "agent"
-        if start is None and after_hold and contains_any(msgs[i - 1].text, rules.hold_phrases):
+        if start is None and after_hold and (i - 1) in hold:
             start = i - 1  # the agent asked the customer to wait, then came back
         if pending is not None:
             delays.append(ReplyDelay(pending, i, _secs(msgs[pending].at, m.at)))
@@ -188,14 +220,13 @@ def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
         if start is not None:
             seconds = _secs(msgs[start].at, m.at)
             if seconds > rules.long_wait_s:
-                burst = " ".join(b.text for b in _agent_burst(msgs, i))
-                apologised = bool(contains_any(burst, rules.apologies))
+                apologised = bool(set(_agent_burst(msgs, i)) & apology)
                 waits.append(LongWait(start, i, seconds, apologised))
 
     end_time = t.ended_at or (msgs[-1].at if msgs else None)
     trailing_start: int | None = pending
     ends_on_hold = bool(msgs) and msgs[-1].sender == "agent"
-    if trailing_start is None and ends_on_hold and contains_any(msgs[-1].text, rules.hold_phrases):
+    if trailing_start is None and ends_on_hold and (len(msgs) - 1) in hold:
         trailing_start = len(msgs) - 1
     unanswered: float | None = None
     if trailing_start is not None and end_time is not None:
@@ -205,33 +236,34 @@ def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
         if seconds > rules.long_wait_s:
             waits.append(LongWait(trailing_start, None, seconds, False))
 
-    agent_text = [m.text for m in msgs if m.sender == "agent"]
-    forbidden: list[str] = []
-    for text in agent_text:
-        for phrase in contains_any(text, rules.forbidden_phrases):
-            if phrase not in forbidden:
-                forbidden.append(phrase)
+    listed = rules.book.listed(rules.forbidden_lists, found.text, segments=found.agent)
+    # First heard first (the list's order breaks ties).
+    listed.sort(key=lambda em: (em[1][0].segment, em[1][0].start))
+    forbidden = [str(entry.label) for entry, _ in listed]
+    found.matches.extend(m for _e, ms in listed for m in ms)
 
     taboos: list[str] = []
-    if any(
-        TABOO_NO_REPLY.search(normalise(text)) or contains_any(text, rules.not_to_reply_phrases)
-        for text in agent_text
-    ):
-        taboos.append(TABOO_NOT_TO_REPLY)
-    if _sent_away(t, rules):
-        taboos.append(TABOO_COME_BACK_TOMORROW)
-
-    greeting_ok, asked = _greeting_ok(t, rules, first_agent)
-    all_agent = " ".join(agent_text)
-    courtesy_ok = bool(contains_any(all_agent, COURTESY_ADDRESS)) and bool(
-        contains_any(all_agent, rules.courtesy_words)
+    no_reply = rules.book.listed(
+        [rules.taboo_list], found.text, segments=found.agent, category=TABOO_NOT_TO_REPLY
     )
+    if no_reply:
+        taboos.append(TABOO_NOT_TO_REPLY)
+        found.matches.extend(m for _e, ms in no_reply for m in ms)
+    tomorrow_hits = rules.book.listed(
+        [rules.taboo_list], found.text, segments=found.agent, category=TABOO_COME_BACK_TOMORROW
+    )
+    tomorrow = {m.segment for _e, ms in tomorrow_hits for m in ms}
+    if tomorrow and _sent_away(t, found, tomorrow):
+        taboos.append(TABOO_COME_BACK_TOMORROW)
+        found.matches.extend(m for _e, ms in tomorrow_hits for m in ms)
+
+    greeting_ok, asked = _greeting_ok(t, found, first_agent)
+    courtesy_ok = bool(found("courtesy.address")) and bool(found("courtesy.word"))
     last_from = msgs[-1].sender if msgs else None
     closing_ok = False
     if last_from == "agent":
         last_customer = max((i for i, m in enumerate(msgs) if m.sender == "customer"), default=-1)
-        final = " ".join(m.text for m in msgs[last_customer + 1 :])
-        closing_ok = bool(contains_any(final, rules.closings))
+        closing_ok = bool(found("closing") & set(range(last_customer + 1, len(msgs))))
 
     return ChatAnalysis(
         first_response_seconds=first_response,
@@ -251,4 +283,5 @@ def analyse_chat(t: Transcript, rules: ChatRules | None = None) -> ChatAnalysis:
         reply_delays=delays,
         long_waits=waits,
         unanswered_wait_seconds=unanswered,
+        matches=sorted(found.matches, key=lambda m: (m.segment, m.start, m.end)),
     )

@@ -2,20 +2,19 @@
 
 Only items with a ``measure`` binding are judged automatically; the rest (veto items about
 attitude, accuracy of answers …) need a human reviewer and are not listed. The binding's
-``params`` feed both the rule and the analyser (``long_wait_s``); its ``data`` lists (wait
-apologies, courtesy words, taboo phrases) extend the analyser's phrase lists.
+``params`` feed both the rule and the analyser (``long_wait_s``); the wording the analyser
+looks for is the checklist's phrases (items' ``phrases``, ``taboo_phrases``, ``forbidden_phrases``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from checklists.rules import RuleError, judge
 from checklists.schema import Checklist
 from probes.analysis.chat import ChatAnalysis, analyse_chat
-from probes.analysis.chat_phrases import ChatRules
+from probes.analysis.chat_phrases import ChatRules, chat_rules
 from probes.analysis.chat_transcript import Transcript
 from probes.analysis.checklist_source import find_checklist
 
@@ -23,30 +22,9 @@ DEFAULT_CHECKLIST_ID = "online-chat"
 __all__ = ["DEFAULT_CHECKLIST_ID", "find_checklist", "judge_items", "rules_for", "score_chat"]
 
 
-def _data_texts(cl: Checklist, name: str, category: str | None = None) -> tuple[str, ...]:
-    return tuple(
-        e.text for e in cl.data.get(name, []) if category is None or e.category == category
-    )
-
-
 def rules_for(cl: Checklist, base: ChatRules | None = None) -> ChatRules:
-    """Analyser settings from the checklist's binding params and data lists."""
-    rules = base or ChatRules()
-    for item in cl.items():
-        b = item.measure
-        if b is None:
-            continue
-        if "long_wait_s" in b.params and isinstance(b.params["long_wait_s"], int | float):
-            rules = replace(rules, long_wait_s=float(b.params["long_wait_s"]))
-    return replace(
-        rules,
-        apologies=rules.apologies + _data_texts(cl, "wait_apologies"),
-        courtesy_words=rules.courtesy_words + _data_texts(cl, "courtesy_words"),
-        not_to_reply_phrases=rules.not_to_reply_phrases
-        + _data_texts(cl, "taboo_phrases", "told_not_to_reply"),
-        tomorrow_phrases=rules.tomorrow_phrases
-        + _data_texts(cl, "taboo_phrases", "sent_away_until_tomorrow"),
-    )
+    """Analyser settings from the checklist: its phrases and its binding params."""
+    return chat_rules(cl, base)
 
 
 def rule_params(

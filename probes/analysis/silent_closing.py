@@ -16,6 +16,7 @@ from probes.analysis.phrases import Match, Mode, PhraseBook, Text
 
 PROMPT = "silent_call.prompt"
 CLOSING = "silent_call.closing"
+OFFER = "offer_of_help"  # a repeated greeting's offer of help is a prompt too
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class ClosingResult:
 def judge_closing(lines: Sequence[str], book: PhraseBook, *, mode: Mode = "voice") -> ClosingResult:
     """Prompts and closing in the agent's transcript lines (in the order spoken)."""
     text = Text.of(list(lines))
-    prompts = book.find(PROMPT, text, mode=mode) if book.has(PROMPT) else []
+    prompts = [
+        m for name in (PROMPT, OFFER) if book.has(name) for m in book.find(name, text, mode=mode)
+    ]
     closings = book.find(CLOSING, text, mode=mode) if book.has(CLOSING) else []
     last_prompt = max((m.segment for m in prompts), default=-1)
     # The closing ends the protocol: it counts when nothing prompts again after it.

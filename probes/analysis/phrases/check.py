@@ -12,11 +12,47 @@ from pathlib import Path
 from typing import Any
 
 from checklists.loader import Problem
+from checklists.phrases import Alt, Lit, Seq, escape, parse_pattern
 from checklists.schema import Checklist
 from checklists.yamlsrc import load_located
 from probes.analysis.phrases.engine import Element, Text
+from probes.analysis.phrases.normalise import flat
 
 EXAMPLE_SLOTS = {"company": "XX"}
+
+
+def _vanishing(node: Any) -> bool:
+    """An alternative whose text folds to nothing (a filler such as 嘛 or 啊): it makes the
+    group optional, which is rarely what the author meant."""
+    return bool(node.items) and all(isinstance(i, Lit) and not flat(i.text) for i in node.items)
+
+
+def _pattern_problems(patterns: tuple[str, ...], element: str) -> list[str]:
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Alt):
+            for option in node.options:
+                if _vanishing(option):
+                    words = "".join(i.text for i in option.items if isinstance(i, Lit))
+                    out.append(
+                        f"{element}: alternative {words!r} is only fillers, which are ignored: "
+                        "it makes its group optional (write [..] if that is meant)"
+                    )
+                walk(option)
+        elif isinstance(node, Seq):
+            for item in node.items:
+                walk(item)
+
+    for pattern in patterns:
+        for parsed in parse_pattern(pattern):
+            walk(parsed.body)
+            lits = [i for i in parsed.body.items if isinstance(i, Lit)]
+            if len(lits) == len(parsed.body.items) and not flat("".join(i.text for i in lits)):
+                out.append(
+                    f"{element}: pattern {parsed.source!r} is only fillers and matches nothing"
+                )
+    return out
 
 
 def _path(where: tuple[Any, ...], key: str, k: int) -> tuple[Any, ...]:
@@ -28,6 +64,13 @@ def _path(where: tuple[Any, ...], key: str, k: int) -> tuple[Any, ...]:
 
 def _problems_of(element: Element, where: tuple[Any, ...], lines: Any, file: str) -> list[Problem]:
     out: list[Problem] = []
+    key = (
+        "match"
+        if where[0] != "data" or element.patterns != (escape(str(element.label)),)
+        else "text"
+    )
+    for message in _pattern_problems(element.patterns, element.name):
+        out.append(Problem(file, lines.line_of((*where, key)), message))
     for key, items, want in (
         ("examples", element.examples, True),
         ("not", element.counter_examples, False),

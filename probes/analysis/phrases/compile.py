@@ -163,3 +163,38 @@ def _expansions_cached(pattern: str, slot_items: tuple[tuple[str, str], ...]) ->
 def expansions(pattern: str, slots: Slots | None = None) -> tuple[str, ...]:
     """The literal strings a pattern stands for, for fuzzy comparison (empty: not usable)."""
     return _expansions_cached(pattern, tuple(sorted((slots or {}).items())))
+
+
+@dataclass(frozen=True)
+class Combined:
+    """All patterns of an element as one regex per target (one pass over a text each);
+    group ``g<k>`` is the k-th compiled pattern. Patterns that can match nothing at all
+    are left out (they would match everywhere)."""
+
+    compiled: tuple[Compiled, ...]
+    flat: re.Pattern[str] | None
+    clauses: re.Pattern[str] | None
+    tokens: re.Pattern[str] | None
+
+
+def _join(parts: list[tuple[int, str]], flags: int = 0) -> re.Pattern[str] | None:
+    if not parts:
+        return None
+    return re.compile("|".join(f"(?P<g{k}>{body})" for k, body in parts), flags)
+
+
+@lru_cache(maxsize=4096)
+def _combine_cached(patterns: tuple[str, ...], slot_items: tuple[tuple[str, str], ...]) -> Combined:
+    slots = dict(slot_items)
+    compiled = tuple(c for p in patterns for c in compile_pattern(p, slots) if c.min_chars > 0)
+    flat_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if not c.anchored]
+    clause_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if c.anchored]
+    token_parts = [(k, c.tokens.pattern) for k, c in enumerate(compiled) if c.tokens is not None]
+    return Combined(
+        compiled, _join(flat_parts), _join(clause_parts, re.MULTILINE), _join(token_parts)
+    )
+
+
+def combine(patterns: tuple[str, ...], slots: Slots | None = None) -> Combined:
+    """The combined regexes of a set of patterns (cached)."""
+    return _combine_cached(patterns, tuple(sorted((slots or {}).items())))

@@ -23,17 +23,13 @@ from rapidfuzz import fuzz
 
 from checklists.phrases import escape
 from checklists.schema import Checklist, DataEntry, PhraseSpec
-from probes.analysis.phrases.compile import (
-    SEGMENT,
-    Compiled,
-    Slots,
-    compile_pattern,
-    expansions,
-)
+from probes.analysis.phrases.compile import SEGMENT, Combined, Slots, combine, expansions
 from probes.analysis.phrases.normalise import BOUNDARY, Folded
 from probes.analysis.phrases.pinyin import Tokens, syllables
 
 Mode = Literal["chat", "voice"]
+# A fuzzy score over fewer syllables lets unrelated phrases through (久等了 ~ 登记了).
+FUZZY_MIN_CHARS = 5
 How = Literal["exact", "pinyin", "fuzzy"]
 
 
@@ -108,6 +104,7 @@ class Element:
     counter_examples: tuple[str, ...] = ()
     fuzzy: int | None = None
     label: str | None = None  # what to report (a forbidden phrase's seed wording)
+    category: str | None = None  # a listed phrase's category (which taboo it proves)
 
     @classmethod
     def of(cls, name: str, spec: PhraseSpec) -> Element:
@@ -117,7 +114,15 @@ class Element:
     def of_entry(cls, name: str, entry: DataEntry) -> Element:
         patterns = tuple(entry.match) or (escape(entry.text),)
         examples = (entry.text, *(e for e in entry.examples if e != entry.text))
-        return cls(name, patterns, examples, tuple(entry.not_), entry.fuzzy, label=entry.text)
+        return cls(
+            name,
+            patterns,
+            examples,
+            tuple(entry.not_),
+            entry.fuzzy,
+            label=entry.text,
+            category=entry.category,
+        )
 
     def find(
         self,
@@ -131,27 +136,20 @@ class Element:
         """Matches of this element in ``text`` (only in ``segments`` when given)."""
         wanted = None if segments is None else set(segments)
         found: list[Match] = []
-        covered: set[tuple[int, int]] = set()
-        compiled = [c for p in self.patterns for c in compile_pattern(p, slots)]
-        for c in compiled:
-            for m in _exact(self.name, c, text, wanted):
-                if (m.segment, m.start) not in covered:
-                    covered.add((m.segment, m.start))
-                    found.append(m)
-                    if first:
-                        return found
+        comb = combine(self.patterns, slots)
+        for m in _exact(self.name, comb, text, wanted):
+            found.append(m)
+            if first:
+                return found
         if mode != "voice":
             return _ordered(found)
         hit_segments = {m.segment for m in found}
-        for c in compiled:
-            if c.tokens is None:
-                continue
-            for m in _by_sound(self.name, c, text, wanted):
-                if m.segment not in hit_segments:
-                    found.append(m)
-                    hit_segments.add(m.segment)
-                    if first:
-                        return found
+        for m in _by_sound(self.name, comb, text, wanted):
+            if m.segment not in hit_segments:
+                found.append(m)
+                hit_segments.add(m.segment)
+                if first:
+                    return found
         if self.fuzzy is not None:
             for seg in range(len(text.segments)):
                 if seg in hit_segments or (wanted is not None and seg not in wanted):
@@ -172,8 +170,8 @@ class Element:
         assert self.fuzzy is not None
         for pattern in self.patterns:
             for literal in expansions(pattern, slots):
-                if len(literal) < 3:
-                    continue  # two syllables are too easily another word
+                if len(literal) < FUZZY_MIN_CHARS:
+                    continue  # short phrases are too easily another phrase one syllable off
                 target = syllables(literal)
                 if len(target) > len(tokens.text):
                     # A text shorter than the phrase must be the phrase, nearly whole (a
@@ -198,21 +196,29 @@ def _ordered(found: list[Match]) -> list[Match]:
     return sorted(found, key=lambda m: (m.segment, m.start, m.end))
 
 
-def _exact(name: str, c: Compiled, text: Text, wanted: set[int] | None) -> Iterable[Match]:
-    subject = text.clauses if c.anchored else text.flat
-    for m in c.chars.finditer(subject):
-        if m.end() == m.start():
+def _exact(name: str, comb: Combined, text: Text, wanted: set[int] | None) -> Iterable[Match]:
+    for regex, subject, in_clauses in (
+        (comb.flat, text.flat, False),
+        (comb.clauses, text.clauses, True),
+    ):
+        if regex is None:
             continue
-        seg, a, b = text.locate(m.start(), m.end(), in_clauses=c.anchored)
-        if wanted is not None and seg not in wanted:
-            continue
-        yield Match(name, c.source, seg, a, b, text.segments[seg].original[a:b])
+        for m in regex.finditer(subject):
+            if m.end() == m.start():
+                continue
+            seg, a, b = text.locate(m.start(), m.end(), in_clauses=in_clauses)
+            if wanted is not None and seg not in wanted:
+                continue
+            source = comb.compiled[int(str(m.lastgroup)[1:])].source
+            yield Match(name, source, seg, a, b, text.segments[seg].original[a:b])
 
 
-def _by_sound(name: str, c: Compiled, text: Text, wanted: set[int] | None) -> Iterable[Match]:
-    assert c.tokens is not None
+def _by_sound(name: str, comb: Combined, text: Text, wanted: set[int] | None) -> Iterable[Match]:
+    if comb.tokens is None:
+        return
     tokens = text.tokens
-    for m in c.tokens.finditer(tokens.text):
+    for m in comb.tokens.finditer(tokens.text):
+        c = comb.compiled[int(str(m.lastgroup)[1:])]
         i, j = tokens.char_span(m.start(), m.end())
         if j - i < c.min_chars or j <= i:
             continue
@@ -258,19 +264,39 @@ class PhraseBook:
         return bool(self.element(name).find(text, first=True, **kw))
 
     def listed(
-        self, names: Sequence[str], text: Text, **kw: Any
+        self,
+        names: Sequence[str],
+        text: Text,
+        *,
+        category: str | None = None,
+        **kw: Any,
     ) -> list[tuple[Element, list[Match]]]:
-        """Entries of the named lists found in ``text``, each once, in list order."""
+        """Entries of the named lists (of ``category`` when given) found in ``text``, each
+        once, in list order. One pass over the text finds whether any entry can be there."""
+        entries = [
+            e
+            for list_name in names
+            for e in self.lists.get(list_name, ())
+            if category is None or e.category == category
+        ]
+        if not entries:
+            return []
+        mode = kw.get("mode", "chat")
+        if mode != "voice":
+            everything = Element("any", tuple(p for e in entries for p in e.patterns))
+            if not everything.find(
+                text, first=True, slots=kw.get("slots"), segments=kw.get("segments")
+            ):
+                return []
         out: list[tuple[Element, list[Match]]] = []
         seen: set[str] = set()
-        for list_name in names:
-            for entry in self.lists.get(list_name, ()):
-                if entry.label in seen:
-                    continue
-                matches = entry.find(text, **kw)
-                if matches:
-                    seen.add(str(entry.label))
-                    out.append((entry, matches))
+        for entry in entries:
+            if entry.label in seen:
+                continue
+            matches = entry.find(text, **kw)
+            if matches:
+                seen.add(str(entry.label))
+                out.append((entry, matches))
         return out
 
 

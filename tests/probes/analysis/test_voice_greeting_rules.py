@@ -124,12 +124,27 @@ def test_apology_after_three_rings(answered_after: float | None, required: bool)
 
 
 @pytest.mark.parametrize(
-    "apology", ["非常抱歉,让您久等了", "感谢您的耐心等候", "对不起", "不好意思,让您久等"]
+    "apology",
+    [
+        "非常抱歉,让您久等了",
+        "感谢您的耐心等候",
+        "对不起,刚才线路忙",
+        "不好意思,让您久等",
+        "抱歉让您等了这么久",
+        "十分抱歉,今天来电的客户比较多",
+    ],
 )
 def test_apology_wordings(apology: str) -> None:
     text = f"您好,长城宽带,{apology},请问有什么可以帮您?"
     result = score_greeting(text, at("2026-06-02T15:00+08:00"), answered_after_s=30)
     assert result.apology_for_wait is True
+
+
+@pytest.mark.parametrize("other", ["抱歉,我没听清楚", "非常抱歉,您的电话没有声音", "感谢您的来电"])
+def test_an_apology_for_something_else_is_not_one_for_the_wait(other: str) -> None:
+    # Seed 001 §6.6.1: the apology is for the wait ("今天咨询的客户比较多 … 耐心等候").
+    result = score_greeting(f"您好,{other}", at("2026-06-02T15:00+08:00"), answered_after_s=30)
+    assert result.apology_for_wait is False
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,16 @@ def test_forbidden_phrases_are_listed_once_each_as_written_in_the_rules():
         ("agent", 15, "这不关我的事。有意见找领导去,要告就告去!"),
         ("agent", 16, "你问我,我问谁"),
     )
-    found = analyse_chat(t).forbidden_phrases
-    assert found[0] == "你问我,我问谁"  # first seen first
-    assert sorted(found) == sorted(
-        ["你问我,我问谁", "这不关我的事", "有意见找领导去", "要告就告去"]
-    )
+    a = analyse_chat(t)
+    # The checklist's §6.9 entries, in the seed's wording; the first heard first.
+    assert a.forbidden_phrases == [
+        "你问我,我问谁?",
+        "这不关我的事,这不是我的错,没这回事。",
+        "有意见找领导去,要告就告去!",
+    ]
+    # Where: message 3 holds both halves of the 有意见/要告 entry.
+    spans = {(m.segment, m.text) for m in a.matches if m.element == "forbidden_phrases"}
+    assert {(1, "你问我，我问谁"), (3, "有意见找领导"), (3, "要告就告")} <= spans
 
 
 def test_customer_words_are_not_held_against_the_agent():

@@ -1,0 +1,1 @@
+"""Frozen pre-issue-18 judges: the reference of bench/judging_accuracy.py."""
