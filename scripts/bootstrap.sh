@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 # chromium: browser chat probes; espeak-ng + sox: the simulator's agent voices;
 # fonts-wqy-zenhei: the CJK font embedded in notices; poppler-utils: pdftotext/pdfsig checks;
-# zbar-tools: tests decode the notices' QR codes; wrk: the load generator of bench/ (C, so the
+# zbar-tools: tests decode the notices' QR codes; ffmpeg: recordings in other formats (MP3, M4A,
+# AMR, WAV at other rates) are decoded to 8 kHz PCM; wrk: the load generator of bench/ (C, so the
 # client does not eat the cores it measures).
-DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils zbar-tools wrk)
+DEBS=(chromium espeak-ng sox libsox-fmt-base fonts-wqy-zenhei poppler-utils zbar-tools ffmpeg wrk)
 missing=()
 for pkg in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -58,8 +58,14 @@ class Audio:
         return self.channels[index]
 
 
-def read_wav(source: str | Path | bytes, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Audio:
-    """Decode a WAV file (path) or WAV bytes; raise :class:`AudioError` for anything unusable."""
+def read_wav(
+    source: str | Path | bytes,
+    *,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    max_channels: int = 2,
+) -> Audio:
+    """Decode a WAV file (path) or WAV bytes; raise :class:`AudioError` for anything unusable.
+    Other formats and rates: :func:`probes.analysis.decode.read_recording`."""
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
         name = "recording"
@@ -82,7 +88,7 @@ def read_wav(source: str | Path | bytes, *, max_seconds: float = DEFAULT_MAX_SEC
         except OSError as exc:
             raise AudioError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     try:
-        return _decode(data, max_seconds)
+        return _decode(data, max_seconds, max_channels)
     except AudioError as exc:
         raise AudioError(f"{name}: {exc}") from None
 
@@ -92,7 +98,7 @@ def _max_bytes(max_seconds: float) -> int:
     return int(max_seconds * 16000 * 2 * 2) + 65_536
 
 
-def _decode(data: bytes, max_seconds: float) -> Audio:
+def _decode(data: bytes, max_seconds: float, max_channels: int = 2) -> Audio:
     if not data:
         raise AudioError("empty file")
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
@@ -105,7 +111,7 @@ def _decode(data: bytes, max_seconds: float) -> Audio:
         if chunk_id == b"fmt ":
             if chunk_size < 16 or body + chunk_size > len(data):
                 raise AudioError("corrupt WAV: truncated 'fmt ' chunk")
-            fmt = _parse_fmt(data[body : body + chunk_size])
+            fmt = _parse_fmt(data[body : body + chunk_size], max_channels)
         elif chunk_id == b"data":
             if fmt is None:
                 raise AudioError("corrupt WAV: 'data' chunk before 'fmt ' chunk")
@@ -125,7 +131,7 @@ def _decode(data: bytes, max_seconds: float) -> Audio:
     raise AudioError("corrupt WAV: no 'data' chunk")
 
 
-def _parse_fmt(body: bytes) -> tuple[int, int, int, int]:
+def _parse_fmt(body: bytes, max_channels: int = 2) -> tuple[int, int, int, int]:
     tag, channels, rate, _byte_rate, block_align, bits = struct.unpack_from("<HHIIHH", body)
     if tag == _FORMAT_EXTENSIBLE:
         if len(body) < 40:
@@ -137,7 +143,7 @@ def _parse_fmt(body: bytes) -> tuple[int, int, int, int]:
         raise AudioError(f"unsupported encoding {kind}: only 16-bit PCM is accepted")
     if bits != 16:
         raise AudioError(f"unsupported sample size {bits} bits: only 16-bit PCM is accepted")
-    if channels not in (1, 2):
+    if not 1 <= channels <= max_channels:
         raise AudioError(f"unsupported channel count {channels}: mono or stereo only")
     if rate not in SUPPORTED_RATES:
         raise AudioError(f"unsupported sample rate {rate} Hz: 8000 or 16000 only")

@@ -128,6 +128,22 @@ class _Found:
         self.agent = {i for i, m in enumerate(t.messages) if m.sender == "agent"}
         self.matches: list[Match] = []
         self._cache: dict[str, set[int]] = {}
+        self._asked: dict[int, bool] | None = None
+        self.t = t
+
+    def asked(self, i: int) -> bool:
+        """Did customer message ``i`` state a problem (more than "在吗")? One pass over the
+        whole transcript finds every opener."""
+        if self._asked is None:
+            customers = [k for k, m in enumerate(self.t.messages) if m.sender == "customer"]
+            by_seg: dict[int, list[Match]] = {k: [] for k in customers}
+            if self.book.has("customer_opener"):
+                for m in self.book.find("customer_opener", self.text, segments=customers):
+                    by_seg[m.segment].append(m)
+            self._asked = {
+                k: bool(_remainder(self.t.messages[k].text, ms)) for k, ms in by_seg.items()
+            }
+        return self._asked.get(i, False)
 
     def __call__(self, name: str) -> set[int]:
         if name not in self._cache:
@@ -142,8 +158,9 @@ class _Found:
 def _greeting_ok(t: Transcript, found: _Found, first_agent: int | None) -> tuple[bool, bool | None]:
     if first_agent is None:
         return False, None
-    before = [m for m in t.messages[:first_agent] if m.sender == "customer"]
-    asked = any(opened_with_question(m.text, found.rules) for m in before)
+    asked = any(
+        found.asked(i) for i, m in enumerate(t.messages[:first_agent]) if m.sender == "customer"
+    )
     burst = set(_agent_burst(t.messages, first_agent))
     if asked:
         # Seed 000 §二.3: a short "亲,您好" or a direct answer; the full welcome annoys customers.
@@ -158,7 +175,7 @@ def _sent_away(t: Transcript, found: _Found, tomorrow: set[int]) -> bool:
     msgs = t.messages
     book = found.book
     for i, m in enumerate(msgs):
-        if m.sender != "customer" or not opened_with_question(m.text, found.rules):
+        if m.sender != "customer" or not found.asked(i):
             continue
         for j in _agent_burst(msgs, i + 1):
             sentences = [s for s in _SENTENCES.split(msgs[j].text) if s.strip()]

@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from checklists.schema import Checklist
-from probes.analysis.audio import Audio, read_wav
+from probes.analysis.audio import Audio
+from probes.analysis.decode import read_recording
 from probes.analysis.vad import (
     DEFAULT_CONFIG,
     Utterance,
@@ -296,7 +297,7 @@ def analyze_recording(
     sent (heard on the other channel), so an IVR menu is not taken for greetings; else 0.
     Raises :class:`probes.analysis.audio.AudioError` for unusable recordings.
     """
-    audio = read_wav(source)
+    audio = read_recording(source)
     index = callee_channel(audio) if channel is None else channel
     samples = audio.channel(index)
     if start_s is None:

@@ -165,6 +165,49 @@ def expansions(pattern: str, slots: Slots | None = None) -> tuple[str, ...]:
     return _expansions_cached(pattern, tuple(sorted((slots or {}).items())))
 
 
+def _first(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> tuple[frozenset[str] | None, bool]:
+    """(characters a match can start with — None: any —, whether the node can match empty)."""
+    if isinstance(node, Lit):
+        text = flat(node.text)
+        return (frozenset(text[:1]), False) if text else (frozenset(), True)
+    if isinstance(node, Gap):
+        return None, True
+    if isinstance(node, Slot):
+        value = flat(slots.get(node.name, ""))
+        return (frozenset(value[:1]), False) if value else (None, False)
+    if isinstance(node, Alt):
+        chars: set[str] = set()
+        empty = node.optional
+        for option in node.options:
+            first, can_empty = _first(option, slots)
+            if first is None:
+                return None, True
+            chars |= first
+            empty = empty or can_empty
+        return frozenset(chars), empty
+    chars = set()
+    for item in node.items:
+        first, can_empty = _first(item, slots)
+        if first is None:
+            return None, True
+        chars |= first
+        if not can_empty:
+            return frozenset(chars), False
+    return frozenset(chars), True
+
+
+def _starts_with(
+    compiled: list[Compiled], patterns: dict[str, Pattern], slots: Slots
+) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for c in compiled:
+        first, _ = _first(patterns[c.source].body, slots)
+        if first is None:
+            return None
+        chars |= first
+    return frozenset(chars)
+
+
 @dataclass(frozen=True)
 class Combined:
     """All patterns of an element as one regex per target (one pass over a text each);
@@ -175,6 +218,10 @@ class Combined:
     flat: re.Pattern[str] | None
     clauses: re.Pattern[str] | None
     tokens: re.Pattern[str] | None
+    # The characters a match can start with (None: any): only there is a match tried,
+    # which is what keeps a 5-minute chat under a millisecond.
+    flat_first: frozenset[str] | None = None
+    clause_first: frozenset[str] | None = None
 
 
 def _join(parts: list[tuple[int, str]], flags: int = 0) -> re.Pattern[str] | None:
@@ -187,11 +234,17 @@ def _join(parts: list[tuple[int, str]], flags: int = 0) -> re.Pattern[str] | Non
 def _combine_cached(patterns: tuple[str, ...], slot_items: tuple[tuple[str, str], ...]) -> Combined:
     slots = dict(slot_items)
     compiled = tuple(c for p in patterns for c in compile_pattern(p, slots) if c.min_chars > 0)
+    parsed = {q.source: q for p in patterns for q in parse_pattern(p)}
     flat_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if not c.anchored]
     clause_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if c.anchored]
     token_parts = [(k, c.tokens.pattern) for k, c in enumerate(compiled) if c.tokens is not None]
     return Combined(
-        compiled, _join(flat_parts), _join(clause_parts, re.MULTILINE), _join(token_parts)
+        compiled,
+        _join(flat_parts),
+        _join(clause_parts, re.MULTILINE),
+        _join(token_parts),
+        _starts_with([c for c in compiled if not c.anchored], parsed, slots),
+        _starts_with([c for c in compiled if c.anchored], parsed, slots),
     )
 
 

@@ -14,9 +14,10 @@ the segment and the character span in the original text.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
@@ -77,6 +78,10 @@ class Text:
     def tokens(self) -> Tokens:
         return Tokens.of(self.flat)
 
+    def starts(self, in_clauses: bool = False) -> list[int]:
+        """Offset of each segment in the joined flat (or clause) text."""
+        return self._clause_starts if in_clauses else self._flat_starts
+
     def locate(self, start: int, end: int, *, in_clauses: bool = False) -> tuple[int, int, int]:
         """(segment, original start, original end) of a folded span of the joined text."""
         starts = self._clause_starts if in_clauses else self._flat_starts
@@ -132,12 +137,14 @@ class Element:
         slots: Slots | None = None,
         first: bool = False,
         segments: Iterable[int] | None = None,
+        once_per_segment: bool = False,
     ) -> list[Match]:
-        """Matches of this element in ``text`` (only in ``segments`` when given)."""
+        """Matches of this element in ``text`` (only in ``segments`` when given; only the
+        first of each segment with ``once_per_segment``)."""
         wanted = None if segments is None else set(segments)
         found: list[Match] = []
         comb = combine(self.patterns, slots)
-        for m in _exact(self.name, comb, text, wanted):
+        for m in _exact(self.name, comb, text, wanted, once_per_segment or first):
             found.append(m)
             if first:
                 return found
@@ -196,21 +203,48 @@ def _ordered(found: list[Match]) -> list[Match]:
     return sorted(found, key=lambda m: (m.segment, m.start, m.end))
 
 
-def _exact(name: str, comb: Combined, text: Text, wanted: set[int] | None) -> Iterable[Match]:
-    for regex, subject, in_clauses in (
-        (comb.flat, text.flat, False),
-        (comb.clauses, text.clauses, True),
+@lru_cache(maxsize=4096)
+def _starts_regex(first: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(first)) + "]")
+
+
+def _exact(
+    name: str, comb: Combined, text: Text, wanted: set[int] | None, once: bool = False
+) -> Iterable[Match]:
+    """Leftmost non-overlapping character matches, tried only where one can start (one C
+    search finds the next such place); ``once``: only the first of each segment, after which
+    the search jumps to the next segment it may look at."""
+    for regex, subject, in_clauses, first in (
+        (comb.flat, text.flat, False, comb.flat_first),
+        (comb.clauses, text.clauses, True, comb.clause_first),
     ):
-        if regex is None:
+        if regex is None or first == frozenset():
             continue
-        for m in regex.finditer(subject):
-            if m.end() == m.start():
+        starts = text.starts(in_clauses)
+        spots = regex if first is None else _starts_regex(first)
+        allowed = sorted(wanted) if wanted is not None else None
+        pos = 0
+        while (spot := spots.search(subject, pos)) is not None:
+            i = spot.start()
+            seg = bisect.bisect_right(starts, i) - 1
+            if allowed is not None and seg not in wanted:  # type: ignore[operator]
+                k = bisect.bisect_right(allowed, seg)
+                if k >= len(allowed):
+                    break
+                pos = starts[allowed[k]]
                 continue
+            m = regex.match(subject, i) if first is not None else spot
+            if m is None or m.end() == m.start():
+                pos = i + 1
+                continue
+            pos = m.end()
             seg, a, b = text.locate(m.start(), m.end(), in_clauses=in_clauses)
-            if wanted is not None and seg not in wanted:
-                continue
             source = comb.compiled[int(str(m.lastgroup)[1:])].source
             yield Match(name, source, seg, a, b, text.segments[seg].original[a:b])
+            if once:
+                if seg + 1 >= len(starts):
+                    break
+                pos = max(pos, starts[seg + 1])
 
 
 def _by_sound(name: str, comb: Combined, text: Text, wanted: set[int] | None) -> Iterable[Match]:
@@ -281,12 +315,11 @@ class PhraseBook:
         ]
         if not entries:
             return []
-        mode = kw.get("mode", "chat")
-        if mode != "voice":
+        if not any(e.fuzzy for e in entries):
+            # One pass (by characters, and by sound on voice) over the whole list first.
             everything = Element("any", tuple(p for e in entries for p in e.patterns))
-            if not everything.find(
-                text, first=True, slots=kw.get("slots"), segments=kw.get("segments")
-            ):
+            probe = {k: kw[k] for k in ("mode", "slots", "segments") if k in kw}
+            if not everything.find(text, first=True, **probe):
                 return []
         out: list[tuple[Element, list[Match]]] = []
         seen: set[str] = set()

@@ -90,45 +90,49 @@ class Folded:
         clauses = fold(text)
         return cls(text, clauses, clauses.replace(BOUNDARY, ""))
 
-    def _origins(self) -> None:
-        chars: list[str] = []
-        origin: list[int] = []
-        for i, ch in enumerate(self.original):
-            piece = _TABLE[ord(ch)]
-            chars.extend(piece)
-            origin.extend([i] * len(piece))
-        folded = "".join(chars)
-        keep = [True] * len(folded)
-        for m in _FILLER_RE.finditer(folded):
-            if m.group(1) is None:
-                keep[m.start()] = False
-        clause_chars: list[str] = []
-        clause_origin: list[int] = []
-        flat_origin: list[int] = []
-        for ch, src, kept in zip(folded, origin, keep, strict=True):
-            if not kept:
-                continue
-            if ch == BOUNDARY:
-                if clause_chars and clause_chars[-1] != BOUNDARY:
-                    clause_chars.append(ch)
-                    clause_origin.append(src)
-                continue
-            clause_chars.append(ch)
-            clause_origin.append(src)
-            flat_origin.append(src)
-        if clause_chars and clause_chars[-1] == BOUNDARY:
-            clause_chars.pop()
-            clause_origin.pop()
+    def _folded(self) -> tuple[str, list[int]]:
+        """The per-character fold before fillers and boundaries are dealt with, and the
+        original index of each of its characters."""
+        pieces = [_TABLE[ord(ch)] for ch in self.original]
+        folded = "".join(pieces)
+        if len(folded) == len(pieces):  # the usual case: one character each
+            return folded, list(range(len(pieces)))
+        return folded, [i for i, piece in enumerate(pieces) for _ in piece]
+
+    def _flat_origins(self) -> list[int]:
+        folded, origin = self._folded()
+        removed = {m.start() for m in _FILLER_RE.finditer(folded) if m.group(1) is None}
+        out = [origin[k] for k, ch in enumerate(folded) if ch != BOUNDARY and k not in removed]
         # The slow walk must agree with the fast fold, or spans would point at wrong text.
-        assert "".join(clause_chars) == self.clauses, (self.original, self.clauses)
-        self._flat_origin, self._clause_origin = flat_origin, clause_origin
+        assert len(out) == len(self.flat), (self.original, self.flat)
+        return out
+
+    def _clause_origins(self) -> list[int]:
+        folded, origin = self._folded()
+        removed = {m.start() for m in _FILLER_RE.finditer(folded) if m.group(1) is None}
+        chars: list[str] = []
+        out: list[int] = []
+        for k, ch in enumerate(folded):
+            if k in removed or (ch == BOUNDARY and (not chars or chars[-1] == BOUNDARY)):
+                continue
+            chars.append(ch)
+            out.append(origin[k])
+        if chars and chars[-1] == BOUNDARY:
+            chars.pop()
+            out.pop()
+        assert "".join(chars) == self.clauses, (self.original, self.clauses)
+        return out
 
     def span(self, start: int, end: int, *, in_clauses: bool = False) -> tuple[int, int]:
         """Original ``[start, end)`` of folded ``[start, end)`` (flat or clause form)."""
-        if self._flat_origin is None:
-            self._origins()
-        origin = self._clause_origin if in_clauses else self._flat_origin
-        assert origin is not None
+        if in_clauses:
+            if self._clause_origin is None:
+                self._clause_origin = self._clause_origins()
+            origin = self._clause_origin
+        else:
+            if self._flat_origin is None:
+                self._flat_origin = self._flat_origins()
+            origin = self._flat_origin
         if end <= start:
             at = origin[start] if start < len(origin) else len(self.original)
             return at, at

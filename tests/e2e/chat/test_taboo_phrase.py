@@ -28,4 +28,8 @@ async def test_told_not_to_reply(site, tmp_path):
 async def test_forbidden_phrase(site, tmp_path):
     result = await probe(site, tmp_path, scenario="forbidden", delay=0.5)
     out, _ = score_chat(result.transcript, find_checklist("online-chat"))
-    assert out["measures"]["forbidden_phrases"] == ["你问我,我问谁", "这不关我的事"]
+    # The checklist's §6.9 entries, in the seed's wording.
+    assert out["measures"]["forbidden_phrases"] == [
+        "你问我,我问谁?",
+        "这不关我的事,这不是我的错,没这回事。",
+    ]
