@@ -75,5 +75,6 @@ def _ffmpeg(path: Path, name: str, max_seconds: float, first: AudioError) -> byt
     if done.returncode != 0 or not done.stdout:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = reason[-1] if reason else f"ffmpeg exit status {done.returncode}"
-        raise AudioError(f"{name}: not a recording that can be decoded ({detail})")
+        detail = detail.replace(str(path), "input")
+        raise AudioError(f"{first}, nor a recording ffmpeg can decode ({detail})")
     return done.stdout
