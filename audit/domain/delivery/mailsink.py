@@ -8,6 +8,7 @@ telephone network: the app sends through the same SMTP client code either way.
 from __future__ import annotations
 
 import asyncio
+import logging
 import mailbox
 import threading
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ class MailSink:
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 10.0) -> MailSink:
+        # aiosmtpd logs every SMTP command at INFO: keep the server log for what matters
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         for sub in ("tmp", "new", "cur"):  # Maildir creates these only for a new directory
             (self.directory / sub).mkdir(parents=True, exist_ok=True)
         handler = _Handler(self.directory)

@@ -179,6 +179,19 @@ async def add_receipt(
     )
 
 
+async def viewed(notice_id: int, actor: Actor) -> None:
+    """A read receipt: the first time each operator user opens the notice in the portal."""
+    if not actor.is_operator:
+        return
+    seen = await NoticeReceipt.exists().where(
+        (NoticeReceipt.notice == notice_id)
+        & (NoticeReceipt.kind == "viewed")
+        & (NoticeReceipt.actor_id == actor.id)
+    )
+    if not seen:
+        await add_receipt(notice_id, "viewed", actor)
+
+
 # ---- reading, dead letters ----------------------------------------------------------------
 
 

@@ -215,6 +215,9 @@ async def notice_detail(notice_id: int, actor: Actor) -> dict[str, Any]:
     if not visible_to(actor, notice) or notice["status"] in ("draft", "approved"):
         raise NotFound(f"notice {notice_id} not found")
     found = await items.list_items(notice_id=notice_id)
+    from audit.domain.delivery.outbox import viewed
+
+    await viewed(notice_id, actor)  # the operator's read receipt
     return {
         **_notice_out(notice, found),
         "dispute_closes_on": items.dispute_closes_on(notice),

@@ -25,6 +25,8 @@ async def test_portal_flow_over_http(client: Any, mailed_cast: Any, caller_ids: 
     assert entry["id"] == nid and entry["category"] == "new" and entry["open_findings"] == 2
     assert (await client.get("/portal/notices", headers=h("op_b"))).json() == []
     assert (await client.get(f"/portal/notices/{nid}", headers=h("op_b"))).status_code == 404
+    for _ in range(2):  # a read receipt, once per user
+        assert (await client.get(f"/portal/notices/{nid}", headers=h("op_a"))).status_code == 200
 
     r = await client.post(
         f"/notices/{nid}/acknowledge", json={"comment": "已收到,正在整改"}, headers=h("op_a")
@@ -103,7 +105,8 @@ async def test_portal_flow_over_http(client: Any, mailed_cast: Any, caller_ids: 
     r = await client.get(f"/notices/{nid}/deliveries", headers=h("supervisor"))
     assert r.status_code == 200
     kinds = [x["kind"] for x in r.json()["receipts"]]
-    assert "acknowledged" in kinds
+    assert "acknowledged" in kinds and kinds.count("viewed") == 1
+
     ack = next(x for x in r.json()["receipts"] if x["kind"] == "acknowledged")
     assert ack["detail"]["comment"] == "已收到,正在整改"
     assert {d["event"] for d in r.json()["deliveries"]} == {"notice.issued"}
