@@ -43,6 +43,8 @@ class JobSettings(BaseSettings):
     # How often a worker looks whether a probe it started has finished (one query per run).
     result_poll_s: float = Field(default=1.0, gt=0, le=60)
     dispatch_batch: int = Field(default=500, ge=1, le=100_000)
+    # How often the complaints sweep drafts the follow-ups a crash left pending (also at start).
+    followup_sweep_interval_s: int = Field(default=300, ge=1, le=86400)
 
     # Numbers the regulator publishes as its own: never a covert caller ID (comma-separated).
     published_numbers: str = ""

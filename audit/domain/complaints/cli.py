@@ -68,7 +68,7 @@ def import_cmd(
         await db.start()
         try:
             # Streamed: parsed and checked rows go to the database as the file is read.
-            with open(csv_file, encoding=m.encoding, newline="") as fh:
+            with open(csv_file, "rb") as fh:
                 report = await import_records(parse_rows(fh, m, popts), opts, SYSTEM)
             if followups:
                 await followup.create_for(report.triggers.created, SYSTEM)
@@ -88,7 +88,7 @@ def import_cmd(
 
     try:
         summary = run_async(run())
-    except (CsvLayoutError, UnicodeDecodeError) as exc:
+    except CsvLayoutError as exc:
         click.echo(f"error: {csv_file}: {exc}", err=True)
         sys.exit(2)
     click.echo(json.dumps(summary, ensure_ascii=False))
@@ -123,7 +123,8 @@ def triggers_cmd(fmt: str, include_superseded: bool) -> None:
 @group.command("followups")
 @click.option("--limit", type=int, default=1000, show_default=True)
 def followups_cmd(limit: int) -> None:
-    """Draft the order and plan of new triggers that have none yet (after --no-followups)."""
+    """Draft the order and plan of pending triggers (after --no-followups or a crash; the
+    server's sweep does the same at start-up and periodically)."""
     from audit.context import SYSTEM
     from audit.domain.complaints import followup
 
@@ -132,9 +133,7 @@ def followups_cmd(limit: int) -> None:
 
         await db.start()
         try:
-            ids = await followup.pending(limit)
-            await followup.create_for(ids, SYSTEM)
-            return len(ids)
+            return await followup.create_for(await followup.pending(limit), SYSTEM)
         finally:
             await db.stop()
 

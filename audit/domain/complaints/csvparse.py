@@ -2,15 +2,22 @@
 
 Registry checks (operator, region) belong to the import service; everything that can be judged
 from the file alone is judged here: layout, missing fields, dates, issue categories, duplicates.
+
+Every record ends up as a row or a :class:`RowError` with the line it starts on — nothing is
+lost in between (:class:`RecordReader`): a line that is not valid text in the file's encoding
+rejects only its record; an unterminated quote rejects its own line and the lines it swallowed
+are read again as records of their own; a field over the size limit rejects its record.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from audit.domain.complaints.dates import DEFAULT_ZONE, LocalDater, parse_received, zone
 from audit.domain.complaints.mapping import FIELDS, FieldSpec, Mapping
@@ -21,8 +28,9 @@ from audit.domain.complaints.taxonomy import (
     default_taxonomy,
 )
 
-# Real complaint texts can be long; csv's default limit (128 KiB) is kept as a sanity bound.
-csv.field_size_limit(1 << 20)
+# Real complaint texts can be long; a field over 1 MiB rejects its record (not the file).
+MAX_FIELD = 1 << 20
+csv.field_size_limit(MAX_FIELD)
 
 
 class ParsedRow(NamedTuple):
@@ -55,6 +63,131 @@ class RowError:
 
 class CsvLayoutError(ValueError):
     """The file as a whole cannot be read with this mapping (e.g. missing header columns)."""
+
+
+class _Undecodable(str):
+    """A physical line that was not valid text in the file's encoding (shown with U+FFFD)."""
+
+    __slots__ = ()
+
+
+class RecordReader:
+    """CSV records with the physical line each starts on, from text or bytes lines.
+
+    Yields ``(line, fields, None)`` or ``(line, None, reason)``; blank lines are skipped. The
+    physical lines of a record are kept until it is judged, so that a record that runs over
+    several lines and still has the wrong number of fields (an unterminated quote) rejects
+    only its first line and the others are read again. ``width`` is the expected number of
+    fields (set it once the header is read; 0 = any).
+    """
+
+    def __init__(self, lines: Iterable[str] | Iterable[bytes], encoding: str, delimiter: str):
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise CsvLayoutError(f"unknown encoding {encoding!r}") from None
+        if name.startswith(("utf-16", "utf-32")):
+            raise CsvLayoutError(f"encoding {encoding} is not supported: use UTF-8 or GB18030")
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.width = 0
+        self._lines: Iterator[Any] = iter(lines)
+        self.raw = ""  # the first physical line of the last rejected record
+        self._buf: list[str] = []
+        self._pending: deque[str] = deque()
+        self._flags = [0, 0]  # undecodable lines, lines with NUL — in the current record
+
+    def _physical(self) -> Iterator[str]:
+        buf, pending, flags = self._buf, self._pending, self._flags
+        encoding = self.encoding
+        for item in self._lines:
+            while pending:
+                again = pending.popleft()
+                if type(again) is _Undecodable:
+                    flags[0] += 1
+                if "\x00" in again:
+                    flags[1] += 1
+                buf.append(again)
+                yield again
+            if isinstance(item, bytes):
+                try:
+                    line = item.decode(encoding)
+                except UnicodeDecodeError:
+                    line = _Undecodable(item.decode(encoding, "replace"))
+                    flags[0] += 1
+            else:
+                line = item
+            if "\x00" in line:
+                flags[1] += 1
+            buf.append(line)
+            yield line
+        while pending:  # lines given back after the input ran out
+            again = pending.popleft()
+            flags[0] += type(again) is _Undecodable
+            flags[1] += "\x00" in again
+            buf.append(again)
+            yield again
+
+    def _swallowed(self, lines: list[str]) -> bool:
+        """Whether a record over several lines swallowed whole records: a quote left open
+        runs on until the next quote (or the end), and the field count can still come out
+        right. A continuation line that is a complete record by itself gives it away (a
+        legitimate multi-line text would need exactly width-1 separators on one line)."""
+        for ln in lines[1:]:
+            fields = next(csv.reader([ln], delimiter=self.delimiter), [])
+            if len(fields) == self.width:
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[tuple[int, list[str] | None, str | None]]:
+        buf, pending, flags = self._buf, self._pending, self._flags
+        reader = csv.reader(self._physical(), delimiter=self.delimiter)
+        line = 0  # physical lines judged so far
+        while True:
+            try:
+                rec: list[str] | None = next(reader)
+                problem = None
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                rec, problem = None, f"unreadable record: {exc}"
+                if "field larger than field limit" in str(exc):
+                    problem = f"a field is larger than {MAX_FIELD // (1 << 20)} MiB"
+            start, used = line + 1, len(buf)
+            bad, nul = flags
+            flags[0] = flags[1] = 0
+            if rec is not None:
+                if bad:
+                    problem = f"not valid {self.encoding} text"
+                elif nul:
+                    problem = "NUL character in the record"
+                elif not rec or rec == [""]:
+                    line += used  # a blank line is not a record
+                    buf.clear()
+                    continue
+                elif (not self.width or len(rec) == self.width) and (
+                    used == 1 or not self._swallowed(buf)
+                ):
+                    line += used
+                    buf.clear()
+                    yield start, rec, None
+                    continue
+                elif used > 1:
+                    problem = (
+                        "unterminated quoted field (a quote opened on this line does not close);"
+                        " the lines after it are read again as records of their own"
+                    )
+                else:
+                    problem = f"expected {self.width} fields, got {len(rec)}"
+            self.raw = buf[0] if buf else ""
+            if used > 1 and (rec is None or (problem or "").startswith("unterminated")):
+                # Only the first line is rejected; what the record swallowed is read again.
+                pending.extend(buf[1:])
+                reader = csv.reader(self._physical(), delimiter=self.delimiter)
+                used = 1
+            line += used
+            buf.clear()
+            yield start, None, problem
 
 
 @dataclass
@@ -102,21 +235,34 @@ def _access(f: _Field | None) -> tuple[Callable[[list[str]], str], int]:
 
 
 def parse_rows(
-    lines: Iterable[str],
+    lines: Iterable[str] | Iterable[bytes],
     mapping: Mapping,
     options: ParseOptions | None = None,
 ) -> Iterator[ParsedRow | RowError]:
-    """Parse CSV text lines (header first) and yield a row or an error per record, in order."""
+    """Parse CSV lines (header first) and yield a row or an error per record, in order.
+
+    ``lines``: text lines, or the byte lines of a file opened in binary mode (decoded one by
+    one with ``mapping.encoding``, so one badly encoded line rejects only its record).
+    """
     opts = options or ParseOptions()
     taxonomy = opts.taxonomy or default_taxonomy()
     classifier = opts.classifier or default_classifier()
     tz: tzinfo = zone(opts.timezone)
-    reader = csv.reader(lines, delimiter=mapping.delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise CsvLayoutError("the file is empty (no header row)") from None
-    index = {h: i for i, h in enumerate(header)}
+    records = RecordReader(lines, mapping.encoding, mapping.delimiter)
+    reader = iter(records)
+    head = next(reader, None)
+    if head is None:
+        raise CsvLayoutError("the file is empty (no header row)")
+    if head[1] is None:
+        raise CsvLayoutError(f"the header (line {head[0]}) cannot be read: {head[2]}")
+    header = [h.strip() for h in head[1]]
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h and h in index:
+            raise CsvLayoutError(
+                f"the header names column {h!r} twice (columns {index[h] + 1} and {i + 1})"
+            )
+        index[h] = i
     missing = [c for c in mapping.referenced_columns() if c not in index]
     if missing:
         raise CsvLayoutError(
@@ -128,7 +274,7 @@ def parse_rows(
     formats = tuple(rt_spec.formats)
     source_tz = zone(rt_spec.timezone) if rt_spec.timezone else None
     dater = LocalDater(tz, source_tz)
-    width = len(header)
+    records.width = len(header)
     seen: dict[str, int] = {}
     get_ext, i_ext = _access(fields["external_id"])
     get_op, i_op = _access(fields["operator"])
@@ -141,14 +287,9 @@ def parse_rows(
     get_text, i_text = _access(fields.get("text"))
     resolve = taxonomy.resolve
     issues: dict[str, str | None] = {}  # memo: few distinct values, many rows
-    line = 1
-    for rec in reader:
-        start = line + 1
-        line = reader.line_num
-        if len(rec) != width:
-            if not rec or rec == [""]:
-                continue  # a blank line is not a record
-            yield RowError(start, None, f"expected {width} fields, got {len(rec)}", tuple(rec))
+    for start, rec, problem in reader:
+        if rec is None:
+            yield RowError(start, None, problem or "malformed record", (records.raw,))
             continue
         # Single-column fields are read by index (a call per field costs more than the parse).
         ext = rec[i_ext].strip() if i_ext >= 0 else get_ext(rec)
@@ -227,9 +368,11 @@ def parse_rows(
 
 __all__ = [
     "FIELDS",
+    "MAX_FIELD",
     "CsvLayoutError",
     "ParseOptions",
     "ParsedRow",
+    "RecordReader",
     "RowError",
     "parse_rows",
 ]

@@ -10,7 +10,12 @@ For supervisor approval, each new trigger gets
   (latest pinned versions), venues of the operator in the trigger's region that those
   checklists apply to.
 
-Follow-ups run after the trigger is committed; a failure is noted on the trigger, never undoes it.
+Durability: a trigger is committed *pending* (no order, no plan, empty note) — that state is
+the job. Each trigger's follow-up is one transaction: claim the pending trigger, draft the order
+and the plan, store the refs and note. A crash anywhere rolls it back to pending, and the sweep
+(:func:`sweep`: at start-up and every ``AUDIT_FOLLOWUP_SWEEP_INTERVAL_S``, ``audit complaints
+followups``) completes every pending trigger; the claim makes concurrent sweeps draft each
+trigger once. A domain refusal (no checklist, no venue) is noted on the trigger, never undoes it.
 """
 
 from __future__ import annotations
@@ -111,10 +116,30 @@ async def draft_plan(trigger: dict[str, Any], actor: Actor) -> tuple[str | None,
     return f"audit_plan:{plan['id']}", "draft plan created"
 
 
-async def create_for(trigger_ids: Sequence[int], actor: Actor) -> None:
-    """Draft the order and the plan for each new trigger (see module doc)."""
+async def create_for(trigger_ids: Sequence[int], actor: Actor) -> int:
+    """Draft the order and the plan for each pending trigger (see module doc); returns how
+    many were drafted here (a trigger already done, or being done elsewhere, is skipped)."""
     order_hook = _hook(*ORDER_HOOK)
+    done = 0
     for tid in trigger_ids:
+        done += await _follow_up(tid, actor, order_hook)
+    return done
+
+
+_CLAIM = (
+    "UPDATE complaint_trigger SET followup_note = $1 WHERE id = $2 AND status = 'new'"
+    " AND order_ref IS NULL AND plan_ref IS NULL AND followup_note = '' RETURNING id"
+)
+
+
+async def _follow_up(
+    tid: int, actor: Actor, order_hook: Callable[..., Awaitable[dict[str, Any]]] | None
+) -> bool:
+    async with writing() as store:
+        # The claim is the first write: a concurrent sweep waits on this row, then finds it
+        # no longer pending. Never visible: the same transaction overwrites the note below.
+        if not await store.fetch(_CLAIM, "drafting", tid):
+            return False
         trigger = await _trigger(tid)
         notes: list[str] = []
         order_ref = plan_ref = None
@@ -131,25 +156,26 @@ async def create_for(trigger_ids: Sequence[int], actor: Actor) -> None:
             notes.append(note)
         except DomainError as exc:
             notes.append(f"plan not drafted: {exc.message}")
-        log.info("trigger follow-up", trigger=tid, order=order_ref, plan=plan_ref, notes=notes)
         after = {"order_ref": order_ref, "plan_ref": plan_ref, "followup_note": "; ".join(notes)}
-        async with writing():
-            await (
-                ComplaintTrigger.update(
-                    {
-                        ComplaintTrigger.order_ref: order_ref,
-                        ComplaintTrigger.plan_ref: plan_ref,
-                        ComplaintTrigger.followup_note: after["followup_note"],
-                    }
-                )
-                .where(ComplaintTrigger._meta.primary_key == tid)
-                .run()
+        await (
+            ComplaintTrigger.update(
+                {
+                    ComplaintTrigger.order_ref: order_ref,
+                    ComplaintTrigger.plan_ref: plan_ref,
+                    ComplaintTrigger.followup_note: after["followup_note"] or "done",
+                }
             )
-            await record(actor, "complaint_trigger.followup", "complaint_trigger", tid, None, after)
+            .where(ComplaintTrigger._meta.primary_key == tid)
+            .run()
+        )
+        await record(actor, "complaint_trigger.followup", "complaint_trigger", tid, None, after)
+    log.info("trigger follow-up", trigger=tid, order=order_ref, plan=plan_ref, notes=notes)
+    return True
 
 
 async def pending(limit: int = 1000) -> list[int]:
-    """New triggers whose follow-ups were never attempted (imported with --no-followups)."""
+    """New triggers whose follow-ups never ran (a crash after the import committed, or an
+    import with --no-followups), oldest first."""
     rows = (
         await ComplaintTrigger.select(ComplaintTrigger._meta.primary_key)
         .where(
@@ -162,3 +188,21 @@ async def pending(limit: int = 1000) -> list[int]:
         .limit(limit)
     )
     return [r["id"] for r in rows]
+
+
+async def sweep(actor: Actor | None = None, batch: int = 500, max_batches: int = 1000) -> int:
+    """Complete the follow-ups of every pending trigger; returns how many were drafted."""
+    from audit.context import SYSTEM
+
+    total = 0
+    for _ in range(max_batches):
+        ids = await pending(batch)
+        if not ids:
+            break
+        done = await create_for(ids, actor or SYSTEM)
+        total += done
+        if done == 0:  # all claimed elsewhere meanwhile: that sweep finishes them
+            break
+    if total:
+        log.info("trigger follow-ups completed by the sweep", drafted=total)
+    return total

@@ -1,11 +1,14 @@
 """Importing complaints in bulk: validate every row, insert set-based, evaluate affected keys.
 
 Nothing is silently dropped: a record is imported, already present (same source and external
-id — re-importing a file adds nothing), or rejected with its line and reason.
+id, same content — re-importing a file adds nothing), or rejected with its line and reason; a
+record whose (source, external id) is stored with *different* content is a conflict (a reject
+saying which fields differ), never silently ignored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import time
 from collections.abc import Iterable, Iterator
@@ -33,7 +36,11 @@ from audit.domain.complaints.store import (
 )
 from audit.domain.complaints.trigger import Point
 
-LIMITS = {"external_id": 100, "operator": 200, "region": 200, "issue": 100, "channel": 100}
+LIMITS = {"external_id": 100, "operator": 200, "region": 200, "issue": 100, "channel": 100,
+          "summary": 2000, "text": 20000}  # fmt: skip
+# What a re-imported record is compared on (the stored columns of the same names).
+COMPARED = ("operator", "region", "issue", "received_on", "received_at", "channel", "summary",
+            "text")  # fmt: skip
 
 
 @dataclass
@@ -50,6 +57,7 @@ class ImportReport:
     records: int = 0
     imported: int = 0
     already_present: int = 0
+    conflicts: int = 0  # also in ``rejected`` (reason "conflict: …")
     rejected: list[RowError] = field(default_factory=list)
     operators_created: list[str] = field(default_factory=list)
     keys_created: int = 0
@@ -62,6 +70,7 @@ class ImportReport:
             "records": self.records,
             "imported": self.imported,
             "already_present": self.already_present,
+            "conflicts": self.conflicts,
             "rejected": len(self.rejected),
             "operators_created": self.operators_created,
             "keys_created": self.keys_created,
@@ -171,6 +180,8 @@ async def _import(
         await store.insert_many("complaint", COMPLAINT_COLUMNS, stream)
         await store.set_next_id("complaint", state.next_cid)
         await store.set_next_id("trigger_key", state.next_kid)
+        if state.again:
+            await _compare_reimported(store, source, state.again, report)
         report.rejected.sort(key=lambda e: e.line)
         clock.lap("stream")
         await store.insert_many("trigger_key", KEY_COLUMNS, state.new_keys)
@@ -204,6 +215,8 @@ class _State:
     points: dict[int, list[Point]] = field(default_factory=dict)
     infos: dict[int, KeyInfo] = field(default_factory=dict)
     new_keys: list[tuple[Any, ...]] = field(default_factory=list)
+    # records whose external id is stored already: external id → (line, compared values)
+    again: dict[str, tuple[int, tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _stream(
@@ -224,7 +237,8 @@ def _stream(
     points, infos, new_keys = state.points, state.infos, state.new_keys
     cid, kid = state.next_cid, state.next_kid
     source = options.source
-    total = imported = already = 0
+    total = imported = 0
+    again = state.again
     try:
         for r in records:
             total += 1
@@ -232,8 +246,17 @@ def _stream(
                 rejected.append(r)
                 continue
             ext = r.external_id
-            if len(ext) > LIMITS["external_id"] or len(r.channel) > LIMITS["channel"]:
-                field_ = "external_id" if len(ext) > LIMITS["external_id"] else "channel"
+            if (
+                len(ext) > LIMITS["external_id"]
+                or len(r.channel) > LIMITS["channel"]
+                or len(r.summary) > LIMITS["summary"]
+                or len(r.text) > LIMITS["text"]
+            ):
+                field_ = next(
+                    f for f, v in (("external_id", ext), ("channel", r.channel),
+                                   ("summary", r.summary), ("text", r.text))
+                    if len(v) > LIMITS[f]
+                )  # fmt: skip
                 reason = f"{field_} is longer than {LIMITS[field_]} characters"
                 rejected.append(RowError(r.line, field_, reason, ()))
                 continue
@@ -250,7 +273,9 @@ def _stream(
                 rejected.append(RowError(r.line, region_key, resolved, ()))
                 continue
             if present and ext in present:
-                already += 1
+                # judged after the stream, against the stored row (same content or conflict)
+                again[ext] = (r.line, (op, region_key, r.issue, r.received_on,
+                                       _utc(r.received_at), r.channel, r.summary, r.text))  # fmt: skip
                 continue
             pts = points.get(key_id)
             if pts is None:
@@ -266,7 +291,64 @@ def _stream(
         state.next_cid, state.next_kid = cid, kid
         report.records += total
         report.imported += imported
-        report.already_present += already
+
+
+def _utc(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):  # SQLite gives the stored text
+        value = dt.datetime.fromisoformat(value)
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+async def _compare_reimported(
+    store: Any, source: str, again: dict[str, tuple[int, tuple[Any, ...]]], report: ImportReport
+) -> None:
+    """Records of this file that are stored already: the same content is ``already_present``;
+    different content is a conflict, rejected with the fields that differ (the stored
+    complaint is kept: a complaint's history must not change under a later file)."""
+    cols = ", ".join(f'"{c}"' for c in COMPARED)
+    ids = list(again)
+    stored: dict[str, tuple[Any, ...]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        if store.pg:
+            rows = await store.fetch(
+                f"SELECT external_id, {cols} FROM complaint"
+                " WHERE source = $1 AND external_id = ANY($2)",
+                source,
+                chunk,
+            )
+        else:
+            marks = ", ".join("?" for _ in chunk)
+            rows = await store.fetch(
+                f"SELECT external_id, {cols} FROM complaint"
+                f" WHERE source = ? AND external_id IN ({marks})",
+                source,
+                *chunk,
+            )
+        for ext, op, region, issue, on, at, channel, summary, text in rows:
+            stored[ext] = (op, region, issue, _day(on), _utc(at), channel, summary, text)
+    for ext, (line, given) in again.items():
+        have = stored.get(ext)
+        if have is None or have == given:
+            report.already_present += 1
+            continue
+        differ = [name for name, a, b in zip(COMPARED, given, have, strict=True) if a != b]
+        report.conflicts += 1
+        report.rejected.append(
+            RowError(
+                line,
+                "external_id",
+                f"conflict: {source}/{ext} is stored with a different {', '.join(differ)};"
+                " the stored complaint is kept (correct it, or import under another source)",
+                (),
+            )
+        )
 
 
 def _resolve_key(

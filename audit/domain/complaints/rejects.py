@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from audit.domain.complaints.csvparse import RowError
+from audit.domain.complaints.csvparse import RecordReader, RowError
 from audit.domain.complaints.mapping import Mapping
 
 
@@ -20,24 +20,23 @@ def output_paths(csv_path: Path, out_dir: Path | None = None) -> tuple[Path, Pat
 def write_rejects(
     csv_path: Path, mapping: Mapping, rejected: list[RowError], out_path: Path
 ) -> int:
-    """Copy the rejected records from the input (re-read, so they are exactly as given)."""
+    """Copy the rejected records from the input (re-read with the importer's own record reader,
+    so they are exactly as given; a record that could not be read is copied as its raw line)."""
     by_line = {e.line: e for e in rejected}
     written = 0
-    with (
-        open(csv_path, encoding=mapping.encoding, newline="") as src,
-        open(out_path, "w", encoding="utf-8", newline="") as dst,
-    ):
-        reader = csv.reader(src, delimiter=mapping.delimiter)
+    with open(csv_path, "rb") as src, open(out_path, "w", encoding="utf-8", newline="") as dst:
+        records = RecordReader(src, mapping.encoding, mapping.delimiter)
         writer = csv.writer(dst)
-        header = next(reader, [])
+        reader = iter(records)
+        first = next(reader, None)
+        header = (first[1] or []) if first else []
+        records.width = len(header)
         writer.writerow(["line", "field", "reason", *header])
-        line = 1
-        for rec in reader:
-            start = line + 1
-            line = reader.line_num
-            err = by_line.get(start)
+        for line, rec, _ in reader:
+            err = by_line.get(line)
             if err is not None:
-                writer.writerow([err.line, err.field or "", err.reason, *rec])
+                fields = rec if rec is not None else [records.raw.rstrip("\r\n")]
+                writer.writerow([err.line, err.field or "", err.reason, *fields])
                 written += 1
     return written
 

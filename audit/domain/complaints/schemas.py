@@ -58,6 +58,7 @@ class ImportOut(BaseModel):
     records: int
     imported: int
     already_present: int
+    conflicts: int = Field(default=0, description="stored before with other content (in rejects)")
     rejected: int
     operators_created: list[str]
     keys_created: int

@@ -10,7 +10,7 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.auditlog.services import record
 from audit.domain.complaints import followup
-from audit.domain.complaints.csvparse import CsvLayoutError, ParseOptions, parse_rows
+from audit.domain.complaints.csvparse import ParseOptions, parse_rows
 from audit.domain.complaints.dates import parse_received, zone
 from audit.domain.complaints.importer import (
     LIMITS,
@@ -140,12 +140,10 @@ async def import_file(
     popts = ParseOptions(
         timezone=get_settings().timezone, allow_unknown_issues=options.allow_unknown_issues
     )
-    try:
-        # Streamed; a layout error (header) or undecodable text rolls the whole import back.
-        with open(csv_path, encoding=mapping.encoding, newline="") as fh:
-            report = await import_records(parse_rows(fh, mapping, popts), options, actor)
-    except UnicodeDecodeError as exc:
-        raise CsvLayoutError(f"{csv_path}: not {mapping.encoding} text ({exc})") from exc
+    # Streamed, in binary: each line is decoded on its own, so a line in another encoding
+    # rejects only its record. A layout error (the header) rolls the whole import back.
+    with open(csv_path, "rb") as fh:
+        report = await import_records(parse_rows(fh, mapping, popts), options, actor)
     await followup.create_for(report.triggers.created, actor)
     return report
 

@@ -99,9 +99,10 @@ async def test_csv_upload_reports_rejects(client: Any, cast: Any) -> None:
     assert r.status_code == 400 and r.json()["field"] == "mapping"
 
 
-async def test_upload_that_is_not_utf8_is_refused_and_nothing_is_written(
+async def test_upload_with_a_line_not_in_utf8_rejects_that_line_only(
     client: Any, cast: Any
 ) -> None:
+    """(Issue 16 item 11: one GB18030 line used to refuse the whole file.)"""
     await operators("OP-A")
     good = "U1,OP-A,320100,billing,2026-03-01,hotline,a\n" * 1
     body = (
@@ -109,11 +110,13 @@ async def test_upload_that_is_not_utf8_is_refused_and_nothing_is_written(
     ).encode() + "U2,OP-A,320100,billing,2026-03-02,hotline,计费\n".encode("gb18030")
     h = {**cast.headers("supervisor"), "Content-Type": "text/csv"}
     r = await client.post("/complaints/import", content=body, headers=h)
-    assert r.status_code == 400 and r.json()["field"] == "body"
-    assert "utf-8" in r.json()["detail"]
+    assert r.status_code == 200, r.text
+    assert (r.json()["imported"], r.json()["rejected"]) == (1, 1)
+    (reject,) = r.json()["rejects"]
+    assert reject["line"] == 3 and "not valid utf-8" in reject["reason"]
     r = await client.post(
         "/complaints",
         json=dict(A, external_id="U1", received_at="2026-03-01"),
-        headers=cast.headers("supervisor"),  # JSON as JSON: other content types are 415
+        headers=cast.headers("supervisor"),
     )
-    assert r.status_code == 201  # U1 was rolled back with the failed upload
+    assert r.status_code == 409  # U1 was imported
