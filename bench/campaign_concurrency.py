@@ -66,7 +66,7 @@ async def make_campaign(n: int, window_s: float) -> int:
     from audit.domain.campaigns import services
     from audit.domain.campaigns.schemas import CampaignIn
     from audit.domain.operators.tables import Operator, Venue
-    from audit.domain.plans.tables import AuditPlan
+    from audit.domain.plans.tables import AuditPlan, PlanVenue
 
     await db.start()
     op = (await Operator.insert(Operator(name="基准通信")).returning(Operator.id))[0]["id"]
@@ -82,6 +82,7 @@ async def make_campaign(n: int, window_s: float) -> int:
         for i in range(n)
     ]
     ids = [r["id"] for r in await Venue.insert(*venues).returning(Venue.id)]
+    await PlanVenue.insert(*[PlanVenue(plan=plan, venue=v, position=i) for i, v in enumerate(ids)])
     start = now + dt.timedelta(seconds=5)
     data = CampaignIn.model_validate(
         {

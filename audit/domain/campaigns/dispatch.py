@@ -205,11 +205,18 @@ async def heartbeat(run_id: int, token: str, **values: Any) -> bool:
 
 
 async def finish(run_id: int, token: str, result: dict[str, Any]) -> bool:
-    """Record a telephony result (answered/busy/no_answer…) once; False if not ours any more."""
+    """Record a telephony result (answered/busy/no_answer…) once; False if not ours any more.
+
+    This try counts as an attempt (``attempts`` is 1 when the first try succeeded), and the
+    result replaces an earlier try's error: a retried-then-successful run shows its result,
+    its failed tries stay in ``history``."""
     values: dict[Any, Any] = {
         CampaignRun.status: "done",
         CampaignRun.finished_at: now(),
         CampaignRun.claim_token: None,
+        CampaignRun.attempts: CampaignRun.attempts + 1,
+        CampaignRun.error: None,
+        CampaignRun.error_code: None,
     }
     for key in (
         "outcome",

@@ -15,6 +15,7 @@ regulator publishes as its own (seed 004 范文4 Art. 5: covert checks pose as a
 from __future__ import annotations
 
 import bisect
+import math
 import random
 import re
 from collections import defaultdict
@@ -145,8 +146,50 @@ class _Timeline:
         return self.intervals[i][0] + (c - self.cum[i])
 
 
-def open_intervals(spec: ScheduleSpec) -> list[Interval]:
-    """The UTC intervals (epoch seconds) in which calls may be placed, blackouts removed."""
+@dataclass(frozen=True)
+class Bounds:
+    """The audit plan's window (seed 004 范文4 Art. 6: the plan fixes the time): no run of
+    its campaigns may fall outside it."""
+
+    start: datetime  # aware
+    end: datetime  # aware
+
+    def interval(self) -> Interval:
+        return (math.ceil(self.start.timestamp()), math.floor(self.end.timestamp()))
+
+
+def check_within(spec: ScheduleSpec, bounds: Bounds) -> None:
+    """Refuse a schedule reaching outside the plan's window, naming the field to change.
+
+    The dates are local dates in the schedule's zone: they must lie within the local dates of
+    the plan's window, and a fixed window must lie inside it. Weekly and cron windows on the
+    first and last day are clipped to the plan's hours when the runs are planned."""
+    tz = get_zone(spec.timezone)
+    first, last = bounds.start.astimezone(tz).date(), bounds.end.astimezone(tz).date()
+    plan_window = f"{first.isoformat()} – {last.isoformat()}"
+    if spec.start_date is not None and not first <= spec.start_date <= last:
+        raise PlanningError(
+            "start_date",
+            f"{spec.start_date.isoformat()} is outside the plan's window ({plan_window})",
+        )
+    if spec.end_date is not None and not first <= spec.end_date <= last:
+        raise PlanningError(
+            "end_date", f"{spec.end_date.isoformat()} is outside the plan's window ({plan_window})"
+        )
+    for i, window in enumerate(spec.windows):
+        if isinstance(window, FixedWindow) and (
+            window.start < bounds.start or window.end > bounds.end
+        ):
+            raise PlanningError(
+                f"windows[{i}]",
+                f"{window.start.isoformat()} – {window.end.isoformat()} reaches outside the "
+                f"plan's window ({bounds.start.isoformat()} – {bounds.end.isoformat()})",
+            )
+
+
+def open_intervals(spec: ScheduleSpec, bounds: Bounds | None = None) -> list[Interval]:
+    """The UTC intervals (epoch seconds) in which calls may be placed, blackouts removed,
+    inside ``bounds`` (the plan's window) when given."""
     tz = get_zone(spec.timezone)
     fixed = [w for w in spec.windows if isinstance(w, FixedWindow)]
     first = spec.start_date or min(w.start.astimezone(tz).date() for w in fixed)
@@ -161,7 +204,11 @@ def open_intervals(spec: ScheduleSpec) -> list[Interval]:
             raise PlanningError(
                 "holiday_country", f"no holiday calendar for {spec.holiday_country!r}"
             ) from exc
-    return subtract(intervals, blackout_intervals(dark, tz))
+    opened = subtract(intervals, blackout_intervals(dark, tz))
+    if bounds is None:
+        return opened
+    lo, hi = bounds.interval()
+    return [(max(s, lo), min(e, hi)) for s, e in opened if min(e, hi) > max(s, lo)]
 
 
 def _sample_times(line: _Timeline, n: int, spacing: int, rng: random.Random) -> list[int]:
@@ -216,8 +263,11 @@ def _callers(spec: ScheduleSpec) -> list[str]:
     return callers
 
 
-def plan_runs(spec: ScheduleSpec, targets: list[PlanTarget]) -> list[PlannedRun]:
-    """Every run of the campaign, sorted by time. Raises :class:`PlanningError`."""
+def plan_runs(
+    spec: ScheduleSpec, targets: list[PlanTarget], bounds: Bounds | None = None
+) -> list[PlannedRun]:
+    """Every run of the campaign, sorted by time, inside ``bounds`` (the plan's window) when
+    given. Raises :class:`PlanningError`."""
     if not targets:
         raise PlanningError("targets", "a campaign needs at least one target")
     keys = [t.key for t in targets]
@@ -230,10 +280,14 @@ def plan_runs(spec: ScheduleSpec, targets: list[PlanTarget]) -> list[PlannedRun]
     if spec.runs_per_target * len(targets) > MAX_RUNS:
         raise PlanningError("runs_per_target", f"more than {MAX_RUNS} runs in one campaign")
     callers = _callers(spec)
-    line = _Timeline(open_intervals(spec))
+    if bounds is not None:
+        check_within(spec, bounds)
+    line = _Timeline(open_intervals(spec, bounds))
     if not line.intervals:
+        where = " inside the plan's window" if bounds is not None else ""
         raise PlanningError(
-            "windows", "no open window time between the dates once blackout days are removed"
+            "windows",
+            f"no open window time between the dates{where} once blackout days are removed",
         )
 
     by_number: dict[str, list[PlanTarget]] = defaultdict(list)

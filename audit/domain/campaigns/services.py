@@ -19,7 +19,14 @@ from audit.context import Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
 from audit.domain.campaigns.probe_bridge import target_key
-from audit.domain.campaigns.schedule import PlanningError, PlanTarget, ScheduleSpec, plan_runs
+from audit.domain.campaigns.schedule import (
+    Bounds,
+    PlanningError,
+    PlanTarget,
+    ScheduleSpec,
+    check_within,
+    plan_runs,
+)
 from audit.domain.campaigns.schemas import CampaignIn
 from audit.domain.campaigns.tables import CampaignRun, CampaignTarget, ProbeCampaign
 from audit.domain.operators.tables import Venue
@@ -81,6 +88,11 @@ async def list_campaigns(actor: Actor, plan_id: int | None = None) -> list[dict[
     return [_decode(r, "spec") for r in rows if visible is None or r["plan"] in visible]
 
 
+def plan_bounds(plan: dict[str, Any]) -> Bounds:
+    """The plan's window, which a campaign's runs must stay inside (seed 004 范文4 Art. 6)."""
+    return Bounds(plan["window_start"], plan["window_end"])
+
+
 def _spec_dict(data: CampaignIn) -> dict[str, Any]:
     settings, jobs = get_settings(), get_job_settings()
     sched = data.schedule.model_dump(mode="json")
@@ -116,11 +128,15 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
     spec = _spec_dict(data)
     try:
         covert = plan["method"] == "covert"
-        ScheduleSpec.model_validate({**spec, "covert": covert})
+        checked = ScheduleSpec.model_validate({**spec, "covert": covert})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err["loc"])
         raise DomainError(f"{err['msg']}", field=f"schedule.{loc}" if loc else "schedule") from exc
+    try:
+        check_within(checked, plan_bounds(plan))
+    except PlanningError as exc:
+        raise DomainError(exc.message, field=f"schedule.{exc.field}") from exc
     script_id = _script_for(data)
     if data.probe_kind == "voice_silent_call":
         await check_listen_time(data.listen_s, plan_id=data.plan_id)
@@ -133,6 +149,13 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
         if venue["operator"] != plan["operator_id"]:
             raise DomainError(
                 f"venue {t.venue_id} belongs to another operator than plan {data.plan_id}",
+                field=f"targets[{i}].venue_id",
+            )
+        if t.venue_id not in plan["sample"]:
+            raise DomainError(
+                f"venue {t.venue_id} is not one of plan {data.plan_id}'s venues "
+                f"({len(plan['sample'])} in its sample): a campaign probes only what its "
+                "plan covers",
                 field=f"targets[{i}].venue_id",
             )
         if t.venue_id in seen:
@@ -190,7 +213,9 @@ async def _plan_rows(campaign: dict[str, Any], plan: dict[str, Any]) -> list[Cam
     try:
         phone = campaign["probe_kind"] != "chat_script"
         planned = plan_runs(
-            spec, [PlanTarget(str(t["id"]), target_key(campaign, t), phone) for t in targets]
+            spec,
+            [PlanTarget(str(t["id"]), target_key(campaign, t), phone) for t in targets],
+            plan_bounds(plan),
         )
     except PlanningError as exc:
         field = f"schedule.{exc.field}" if exc.field != "targets" else "targets"

@@ -23,6 +23,19 @@ class LiveApp:
         return dict(self.cast.headers(who))
 
 
+async def add_to_plan(plan_id: int, venue_ids: list[int]) -> None:
+    """Put venues in the plan's scope and sample (a campaign probes only those)."""
+    from audit.domain.plans.tables import PlanVenue
+
+    start = await PlanVenue.count().where(PlanVenue.plan == plan_id)
+    await PlanVenue.insert(
+        *[
+            PlanVenue(plan=plan_id, venue=v, in_sample=True, position=start + i)
+            for i, v in enumerate(venue_ids)
+        ]
+    )
+
+
 async def set_phones(setup: dict[str, Any], *numbers: str) -> None:
     """Point the plan's venues at demo-scenario numbers (probes/scenarios/demo.yaml)."""
     from audit.domain.operators.tables import Venue

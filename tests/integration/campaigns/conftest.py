@@ -60,11 +60,12 @@ async def plan_setup(cast: Any) -> dict[str, Any]:
     from audit.domain.operators.tables import Venue
     from audit.domain.plans.tables import AuditPlan, PlanInspector
 
-    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    # A window around today: campaigns schedule their runs from now on, inside it.
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=30)
     plan = (
         await AuditPlan.insert(
             AuditPlan(
-                name="2026 热线暗访",
+                name="热线暗访",
                 operator=cast.operator_a["id"],
                 method="covert",
                 sampling="comprehensive",
@@ -105,6 +106,9 @@ async def plan_setup(cast: Any) -> dict[str, Any]:
         .returning(Venue.id)
         .run()
     )[0]["id"]
+    from campaign_live import add_to_plan
+
+    await add_to_plan(plan, venues)
     return {"plan_id": plan, "venues": venues, "other_venue": other, "cast": cast}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from campaign_live import LiveApp, campaign_body, wait_until_finished
+from campaign_live import LiveApp, add_to_plan, campaign_body, wait_until_finished
 
 from audit.domain.campaigns.tables import CampaignRun
 from audit.domain.operators.schemas import VenueIn
@@ -25,6 +25,7 @@ async def _chat_venue(setup: dict[str, Any], site: DemoChatSite, name: str, **qu
     profile = profile_for(site, **query).model_dump(mode="json", exclude_none=True)
     data = VenueIn(kind="web_chat", name=name, profile=profile)
     venue = await create_venue(cast.operator_a["id"], data, cast.actor("admin"))
+    await add_to_plan(setup["plan_id"], [int(venue["id"])])
     return int(venue["id"])
 
 

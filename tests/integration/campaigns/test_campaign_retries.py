@@ -88,4 +88,4 @@ async def test_busy_and_no_answer_are_results(claim_one: dispatch.Claim) -> None
     got = claim_one
     assert await dispatch.finish(got.run_id, got.token, {"outcome": "busy"})
     r = await row(got.run_id)
-    assert (r["status"], r["outcome"], r["attempts"]) == ("done", "busy", 0)
+    assert (r["status"], r["outcome"], r["attempts"]) == ("done", "busy", 1)
