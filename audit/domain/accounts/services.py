@@ -92,12 +92,44 @@ async def update_user(user_id: int, data: UserUpdate, actor: Actor) -> dict[str,
     if not changes:
         return before
     async with engine().transaction():
+        await _keep_an_admin(before, data)
         await User.update(changes).where(User.id == user_id).run()
+        revoked = 0
         if data.active is False or data.password is not None:
-            await WebSession.delete().where(WebSession.user == user_id).run()
+            revoked = await _end_credentials(user_id)
         after = await get_user(user_id)
-        await record(actor, "user.update", "user", user_id, before, after)
+        note = {"credentials_revoked": revoked} if revoked else {}
+        await record(actor, "user.update", "user", user_id, before, {**after, **note})
     return after
+
+
+async def _keep_an_admin(before: dict[str, Any], data: UserUpdate) -> None:
+    """Refuse the change that would leave no active admin (nobody could administer users)."""
+    if before["role"] != "admin" or not before["active"]:
+        return
+    demoted = data.role is not None and data.role != "admin"
+    if not demoted and data.active is not False:
+        return
+    others = await User.count().where(
+        (User.role == "admin") & (User.active == True) & (User.id != before["id"])  # noqa: E712
+    )
+    if not others:
+        field = "role" if demoted else "active"
+        raise Conflict("the last active admin cannot be demoted or deactivated", field=field)
+
+
+async def _end_credentials(user_id: int) -> int:
+    """A new password or a deactivation ends every session and revokes every API token of the
+    user: whoever held the old credentials loses access. Revoked tokens stay revoked, so a
+    later reactivation does not revive them (the user creates new ones). Returns how many
+    sessions and tokens ended."""
+    sessions = await WebSession.delete().where(WebSession.user == user_id).returning(WebSession.id)
+    tokens = (
+        await ApiToken.update({ApiToken.revoked: True})
+        .where((ApiToken.user == user_id) & (ApiToken.revoked == False))  # noqa: E712
+        .returning(ApiToken.id)
+    )
+    return len(sessions) + len(tokens)
 
 
 async def set_language(user: dict[str, Any], language: str) -> None:
