@@ -15,6 +15,27 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from audit.settings import Settings, get_settings
 
 
+class ImmediateSQLiteEngine(SQLiteEngine):
+    """Every transaction starts with ``BEGIN IMMEDIATE``.
+
+    A deferred transaction that reads and then writes has to upgrade its lock; when another
+    connection (a job, a webhook) is writing at that moment SQLite answers "database is
+    locked" at once, without waiting for the busy timeout. Taking the write lock up front
+    makes concurrent writers queue instead — for every ``transaction()`` in the code base,
+    not only the ones that remembered to ask for it.
+    """
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> Any:
+        return super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
+
+    def atomic(self, transaction_type: TransactionType = TransactionType.immediate) -> Any:
+        return super().atomic(transaction_type=transaction_type)
+
+
 def engine_from_url(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
@@ -22,7 +43,7 @@ def engine_from_url(url: str) -> Engine:
             path = Path("/") / path
         path.parent.mkdir(parents=True, exist_ok=True)
         # timeout: wait for a writer instead of failing with "database is locked"
-        return SQLiteEngine(path=str(path), timeout=30)
+        return ImmediateSQLiteEngine(path=str(path), timeout=30)
     parts = urlsplit(url)
     config = {
         "host": parts.hostname or "127.0.0.1",
