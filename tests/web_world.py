@@ -14,6 +14,7 @@ class WebWorld:
     venues: dict[str, dict[str, Any]] = field(default_factory=dict)
     checklist_versions: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[dict[str, Any]] = field(default_factory=list)
 
     def user(self, name: str) -> dict[str, Any]:
         return dict(self.cast.users[name])
@@ -50,7 +51,36 @@ async def build_world(cast: Any) -> WebWorld:
         )
         world.checklist_versions.append(row)
     await _portal_records(world)
+    await _plan_records(world)
     return world
+
+
+async def _plan_records(world: WebWorld) -> None:
+    """A draft on-site plan (operator B's hall, both inspectors) written by the admin, so the
+    supervisor's page offers "approve" (four eyes); the plans pages list and show it."""
+    import datetime as dt
+
+    from audit.domain.plans.schemas import PlanIn
+    from audit.domain.plans.services import create_plan
+
+    cast = world.cast
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    hall = next(v["id"] for v in world.checklist_versions if "business_hall" in v["applies_to"])
+    plan = await create_plan(
+        PlanIn(
+            name="乙通信营业厅现场检查",
+            operator_id=cast.operator_b["id"],
+            method="open",
+            sampling="comprehensive",
+            venue_ids=[world.venues["b_hall"]["id"]],
+            checklist_version_ids=[hall],
+            inspector_ids=[cast.users["inspector1"]["id"], cast.users["inspector2"]["id"]],
+            window_start=start,
+            window_end=start + dt.timedelta(days=7),
+        ),
+        cast.actor("admin"),
+    )
+    world.plans.append(plan)
 
 
 async def _portal_records(world: WebWorld) -> None:

@@ -119,6 +119,15 @@ async def _inspectors(ids: list[int]) -> list[int]:
     return list(ids)
 
 
+async def inspector_choices() -> list[dict[str, Any]]:
+    """The users a plan may assign (what :func:`_inspectors` accepts): active inspectors."""
+    return await (
+        User.select(User._meta.primary_key, User.username, User.display_name)
+        .where((User.role == "inspector") & (User.active == True))  # noqa: E712
+        .order_by(User._meta.primary_key)
+    )
+
+
 async def build_scope(
     operator_id: int,
     sampling_mode: str,
