@@ -45,6 +45,9 @@ class JobSettings(BaseSettings):
     dispatch_batch: int = Field(default=500, ge=1, le=100_000)
     # How often the complaints sweep drafts the follow-ups a crash left pending (also at start).
     followup_sweep_interval_s: int = Field(default=300, ge=1, le=86400)
+    # Probe runs whose finish job was lost (left analysing this long) get it re-sent.
+    probe_sweep_interval_s: int = Field(default=30, ge=1, le=3600)
+    probe_sweep_after_s: float = Field(default=120.0, gt=0)
 
     # Numbers the regulator publishes as its own: never a covert caller ID (comma-separated).
     published_numbers: str = ""

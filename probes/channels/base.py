@@ -9,7 +9,7 @@ this one protocol::
     read_event(kind, params)        the callback as an Event (its dedupe key, name, time)
     phase(names)                    dialing | in_call | ended, from the *set* of event names
     collect(run, events, env)       at the end: fetch evidence, build the observations
-    measures(observations, binding) the measures one checklist binding is judged on
+    measures(observations, binding, checklist)  the run's measures / one binding's
     attempt(run, outcome, measures) the run as a campaign attempt (answered, time to answer …)
     rate_key(venue, target)         what the per-target rate limits apply to
     simulator                       the local stand-in for the remote side (demo, tests)
@@ -102,6 +102,7 @@ class Run:
     provider_ref: str | None
     params: Mapping[str, Any]
     venue: Venue | None = None
+    started_at: datetime | None = None  # when the provider took the probe (our clock)
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,11 @@ class Request:
 class Env(Protocol):
     """What the app gives a channel."""
 
-    public_base_url: str
-    max_evidence_bytes: int
+    @property
+    def public_base_url(self) -> str: ...
+
+    @property
+    def max_evidence_bytes(self) -> int: ...
 
     def account(self, provider: str) -> Any:
         """Credentials/endpoint for a provider (e.g. a TwilioAccount); raises ChannelError."""
@@ -274,9 +278,15 @@ class Channel(Protocol):
         finish of the same run (evidence already fetched need not be fetched again);
         ``checklist``: the one the run is judged against (its phrase data)."""
 
-    def measures(self, observations: Mapping[str, Any], binding: Binding | None) -> Measured | None:
-        """Run-level measures (``binding`` None), or those one item is judged on; None when
-        the binding is not this channel's."""
+    def measures(
+        self,
+        observations: Mapping[str, Any],
+        binding: Binding | None,
+        checklist: Checklist | None = None,
+    ) -> Measured | None:
+        """Run-level measures (``binding`` None, judged with ``checklist``'s phrases and
+        protocol), or those one item is judged on; None when the binding is not this
+        channel's."""
 
     def outcome(self, observations: Mapping[str, Any]) -> str | None: ...
 

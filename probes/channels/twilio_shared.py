@@ -13,13 +13,15 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from probes.channels.base import ProbeError, Simulator, SimulatorHandle
+from probes.channels.base import NotAuthentic, ProbeError, Request, Simulator, SimulatorHandle
 from probes.twilio_sim import SimulatorConfig, launch_simulator, load_demo_scenarios, load_scenarios
 
 TWILIO_API = "https://api.twilio.com"
@@ -158,3 +160,15 @@ def start_local_twilio(options: Mapping[str, Any]) -> SimulatorHandle:
 
 DEMO_CALLER_ID = "+861055550000"
 TWILIO_SIMULATOR = Simulator(key="twilio", start=start_local_twilio)
+
+
+def twilio_params(request: Request, account: TwilioAccount) -> dict[str, Any]:
+    """Form parameters of a Twilio callback whose ``X-Twilio-Signature`` holds for the exact
+    public URL Twilio requested (voice and SMS)."""
+    signature = request.headers.get("x-twilio-signature")
+    if not signature:
+        raise NotAuthentic("missing X-Twilio-Signature")
+    params = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    if not RequestValidator(account.auth_token).validate(request.url, params, signature):
+        raise NotAuthentic("invalid X-Twilio-Signature")
+    return params

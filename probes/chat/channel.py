@@ -221,7 +221,12 @@ class ChatProbe(ABC):
         ids = [int(s["evidence_id"]) for s in shots if s.get("evidence_id") is not None]
         return Collected(observations, ids, "completed", str(reason) if reason else None)
 
-    def measures(self, observations: Mapping[str, Any], binding: Binding | None) -> Measured | None:
+    def measures(
+        self,
+        observations: Mapping[str, Any],
+        binding: Binding | None,
+        checklist: Checklist | None = None,
+    ) -> Measured | None:
         analysis = observations.get("analysis")
         if analysis is None or (binding is not None and binding.root not in CHAT_ROOTS):
             return None

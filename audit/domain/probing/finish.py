@@ -1,14 +1,18 @@
-"""Finishing a voice run: recording → evidence → analysers → measures → inspection items.
+"""The ``probing.finish`` job body, the same for every channel: evidence → observations →
+measures → checklist items, stored only if no event arrived meanwhile.
 
-A corrupt, empty, wrong-format or oversized recording ends the run ``analysis_failed`` with
-the reason; whatever bytes arrived are kept (in the evidence store when it accepts them as a
-recording, otherwise in a content-addressed quarantine folder beside it), and the answer
-measures, which do not need audio, are still stored.
+    read event_seq ─► events ─► channel.collect (fetch/keep/analyse evidence)
+                   ─► channel.measures ─► checklists.rules.judge per bound item
+                   ─► one transaction: results where event_seq is unchanged, items, log
+                      └ event_seq moved (a late event): start again with the newer events
+
+Evidence is fetched once: a round that starts again hands the observations it built to the
+channel as ``previous``, and so does a refresh of a finished run. A corrupt, empty, wrong-format
+or oversized recording ends the run ``analysis_failed`` with the reason (the channel decides).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -16,30 +20,23 @@ from typing import Any
 
 import structlog
 
-from audit.context import Actor
-from audit.db import engine
+from audit.db import write_transaction
 from audit.domain.auditlog.services import record
+from audit.domain.inspections.access import load_inspection
+from audit.domain.inspections.services import record_item_result
+from audit.domain.plans.checklist_versions import pinned_checklist
 from audit.domain.probing.access import load_run
-from audit.domain.probing.tables import ProbeRun
-from audit.domain.probing.telephony import current_account
+from audit.domain.probing.env import PROBE_ACTOR, AppEnv
+from audit.domain.probing.store import as_run, channel_of, events_of
+from audit.domain.probing.tables import REFRESHABLE, ProbeRun
 from audit.errors import DomainError
-from audit.settings import get_settings
+from checklists.rules import RuleError, judge
 from checklists.schema import Checklist
-from probes.analysis.audio import AudioError
-from probes.analysis.silent_call import analyze_recording
-from probes.channels.base import Binding
-from probes.channels.voice.events import (
-    answer,
-    events_from_call_resource,
-    terminal_event,
-)
-from probes.channels.voice.measures import measures_for, observe, run_measures
-from probes.channels.voice.twilio import ProbeCallError, VoiceChannel
-
-__all__ = ["events_from_call_resource", "finish_voice_run", "refresh_measures"]
+from probes.analysis.checklist_source import shipped
+from probes.channels.base import Binding, Channel, Collected, Event
 
 log = structlog.get_logger("audit.probing")
-PROBE_ACTOR = Actor(id=None, name="probe", role="system")
+MAX_ROUNDS = 25  # each round needs a new event to fail; a call has a few dozen at most
 _checklists: dict[int, Checklist] = {}
 
 
@@ -52,181 +49,161 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def _events(run_id: int) -> list[dict[str, Any]]:
-    from audit.domain.probing.services import events_of
-
-    return await events_of(run_id)
-
-
-def _recording_sid(events: list[dict[str, Any]]) -> str | None:
-    done = terminal_event(events)
-    sid = (done or {}).get("params", {}).get("RecordingSid") if done else None
-    return str(sid) if sid else None
-
-
-async def _download(call_sid: str, recording_sid: str | None) -> tuple[bytes | None, str | None]:
-    """(wav bytes, error reason)."""
-    try:
-        limit = get_settings().max_upload_bytes
-        async with VoiceChannel(current_account(), max_recording_bytes=limit) as voice:
-            if recording_sid is None:
-                sids = await voice.recording_sids(call_sid)
-                if not sids:
-                    return None, "the provider has no recording of the call"
-                recording_sid = sids[0]
-            return await voice.fetch_recording_wav(recording_sid), None
-    except ProbeCallError as exc:
-        return None, f"recording download failed: {exc.reason}"
-
-
-def _quarantine(data: bytes) -> dict[str, Any]:
-    """Keep bytes the evidence store refuses (not a recording) for the record."""
-    sha = hashlib.sha256(data).hexdigest()
-    folder = get_settings().evidence_path.parent / "probe-quarantine"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / sha
-    if not path.exists():
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return {"sha256": sha, "size": len(data), "quarantine": str(path)}
-
-
-async def _keep(data: bytes, name: str) -> tuple[int | None, dict[str, Any]]:
-    from audit.domain.evidence.services import store_evidence
-
-    try:
-        row = await store_evidence(data, "recording", name, PROBE_ACTOR)
-    except DomainError as exc:
-        info: dict[str, Any] = _quarantine(data) if data else {"sha256": None, "size": 0}
-        info["rejected"] = exc.message
-        return None, info
-    return int(row["id"]), {"sha256": row["sha256"], "size": row["size"], "evidence_id": row["id"]}
-
-
-async def finish_voice_run(run_id: int) -> None:
-    """Called once, by whoever moved the run to ``analysing``."""
-    run = await load_run(run_id)
-    events = await _events(run_id)
-    ring_seconds = float(run["params"].get("ring_seconds", 5.0))
-    ans = answer(events, ring_seconds)
-    observations: dict[str, Any] = {"answer": ans.measures()}
-    evidence_ids: list[int] = []
-    failure: str | None = None
-    if ans.answered:
-        data, failure = await _download(run["provider_ref"], _recording_sid(events))
-        if data is not None:
-            evidence_id, observations["recording"] = await _keep(data, f"{run['provider_ref']}.wav")
-            if evidence_id is not None:
-                evidence_ids.append(evidence_id)
-            try:
-                listen = run["params"].get("listen_s")
-                result = await asyncio.to_thread(analyze_recording, data, listen_s=listen)
-            except AudioError as exc:
-                failure = f"recording cannot be analysed: {exc}"
-            else:
-                observations["silent_call"] = {**result.to_json(), "duration_s": result.duration_s}
-    observations = observe(events, observations, run["params"])
-    measures = run_measures(events, observations, run["params"], await run_checklist(run))
-    done = terminal_event(events)
-    status = "analysis_failed" if failure else "completed"
-    async with engine().transaction():
-        await ProbeRun.update(
-            {
-                ProbeRun.status: status,
-                ProbeRun.outcome: ans.outcome,
-                ProbeRun.measures: measures,
-                ProbeRun.observations: observations,
-                ProbeRun.evidence_ids: evidence_ids,
-                ProbeRun.error_reason: failure,
-                ProbeRun.ended_at: done["at"] if done else _now(),
-                ProbeRun.updated_at: _now(),
-            }
-        ).where(ProbeRun.id == run_id)
-        after = {"status": status, "outcome": ans.outcome, "reason": failure}
-        await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run_id, None, after)
-    if failure:
-        log.warning("probe analysis failed", run=run_id, reason=failure)
-    await hand_to_items(run_id)
-
-
-async def refresh_measures(run_id: int) -> None:
-    """A late event (transcript, out-of-order status) after the end: recompute, re-hand."""
-    run = await load_run(run_id)
-    events = await _events(run_id)
-    observations = observe(events, dict(run["observations"] or {}), run["params"])
-    measures = run_measures(events, observations, run["params"], await run_checklist(run))
-    if _plain(measures) == _plain(run["measures"]) and _plain(observations) == _plain(
-        run["observations"]
-    ):
-        return  # nothing new (e.g. transcription-stopped): leave the run and items alone
-    await ProbeRun.update(
-        {
-            ProbeRun.measures: measures,
-            ProbeRun.observations: observations,
-            ProbeRun.outcome: measures.get("outcome"),
-            ProbeRun.updated_at: _now(),
-        }
-    ).where(ProbeRun.id == run_id)
-    await hand_to_items(run_id)
-
-
-async def _pinned(version_id: int) -> Checklist:
-    from audit.domain.plans.checklist_versions import pinned_checklist
-
+async def run_checklist(run: dict[str, Any], channel: Channel | None = None) -> Checklist | None:
+    """The checklist that judges a run: its inspection's pinned version, else the channel's
+    shipped default (None: the channel's own default, e.g. voice's hotline)."""
+    if run.get("inspection_id") is None:
+        default = channel.default_checklist if channel is not None else None
+        return shipped(default) if default else None
+    inspection = await load_inspection(run["inspection_id"])
+    version_id = int(inspection["checklist_version_id"])
     checklist = _checklists.get(version_id)
     if checklist is None:  # versions are immutable once pinned: parse each once
         checklist = _checklists[version_id] = await pinned_checklist(version_id)
     return checklist
 
 
-async def run_checklist(run: dict[str, Any]) -> Checklist | None:
-    """The checklist that judges a run: its inspection's pinned version (None: the shipped
-    hotline checklist)."""
-    from audit.domain.inspections.access import load_inspection
+async def finish_run(run_id: int) -> str:
+    """Finish (or, after a late event, refresh) a run; safe to run any number of times and
+    concurrently with itself and with arriving events."""
+    env = AppEnv()
+    previous: dict[str, Any] | None = None
+    for _ in range(MAX_ROUNDS):
+        head = (
+            await ProbeRun.select(ProbeRun.status, ProbeRun.event_seq, ProbeRun.finished_seq)
+            .where(ProbeRun.id == run_id)
+            .first()
+        )
+        if head is None:
+            return "missing"
+        status = str(head["status"])
+        if status != "analysing" and status not in REFRESHABLE:
+            return "skipped"  # live, failed on our side, or canceled: nothing to finish
+        if status != "analysing" and head["finished_seq"] == head["event_seq"]:
+            return "current"
+        seq = int(head["event_seq"])
+        run = await load_run(run_id)  # read after event_seq: never newer inputs than seq says
+        channel = channel_of(run)
+        events = await events_of(run_id)
+        checklist = await run_checklist(run, channel)
+        if previous is None and status in REFRESHABLE:
+            previous = run["observations"]
+        collected = await channel.collect(as_run(run), events, env, previous, checklist)
+        previous = collected.observations
+        if await _apply(run, status, seq, channel, events, collected, checklist):
+            return "finished" if status == "analysing" else "refreshed"
+    log.warning("probe finish gave up: events kept arriving", run=run_id)
+    return "gave-up"
 
-    if run.get("inspection_id") is None:
-        return None
-    inspection = await load_inspection(run["inspection_id"])
-    return await _pinned(int(inspection["checklist_version_id"]))
+
+def _ended_at(channel: Channel, events: list[Event]) -> dt.datetime:
+    times = [e.at for e in events if e.kind in channel.phase_kinds and e.at is not None]
+    return max(times) if times else _now()
 
 
-async def hand_to_items(run_id: int) -> None:
-    """Record the run's measures on every voice-bound item of its inspection."""
-    from audit.domain.inspections.services import record_item_result
+async def _apply(
+    run: dict[str, Any],
+    status: str,
+    seq: int,
+    channel: Channel,
+    events: list[Event],
+    collected: Collected,
+    checklist: Checklist | None,
+) -> bool:
+    """Store the results iff ``event_seq`` is still ``seq``; False: start again."""
+    observations = collected.observations
+    measured = channel.measures(observations, None, checklist)
+    measures = measured.values if measured is not None else None
+    outcome = channel.outcome(observations)
+    stale = (ProbeRun.id == run["id"]) & (ProbeRun.event_seq == seq)
+    unchanged = status in REFRESHABLE and (
+        _plain(measures) == _plain(run["measures"])
+        and _plain(observations) == _plain(run["observations"])
+    )
+    async with write_transaction():
+        if unchanged:  # nothing new (e.g. transcription-stopped): leave run and items alone
+            done = (
+                await ProbeRun.update({ProbeRun.finished_seq: seq})
+                .where(stale & (ProbeRun.status == status))
+                .returning(ProbeRun.id)
+            )
+            return bool(done)
+        values: dict[Any, Any] = {
+            ProbeRun.status: collected.status,
+            ProbeRun.outcome: outcome,
+            ProbeRun.measures: measures,
+            ProbeRun.observations: observations,
+            ProbeRun.evidence_ids: collected.evidence_ids,
+            ProbeRun.error_reason: collected.reason[:2000] if collected.reason else None,
+            ProbeRun.updated_at: _now(),
+            ProbeRun.finished_seq: seq,
+        }
+        if status == "analysing":
+            values[ProbeRun.ended_at] = _ended_at(channel, events)
+        done = (
+            await ProbeRun.update(values)
+            .where(stale & (ProbeRun.status == status))
+            .returning(ProbeRun.id)
+        )
+        if not done:
+            return False  # a late event (or a cancel) came first: nothing written
+        if status == "analysing":
+            after = {"status": collected.status, "outcome": outcome, "reason": collected.reason}
+            await record(PROBE_ACTOR, "probe_run.finish", "probe_run", run["id"], None, after)
+        if collected.status != "probe_error" and measures is not None:
+            results = await bind_items(run, channel, checklist, observations, collected)
+            await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run["id"])
+    if collected.status == "analysis_failed":
+        log.warning("probe analysis failed", run=run["id"], reason=collected.reason)
+    return True
 
-    run = await load_run(run_id)
-    if run["inspection_id"] is None or run["measures"] is None:
-        return
-    checklist = await run_checklist(run)
-    assert checklist is not None
+
+async def bind_items(
+    run: dict[str, Any],
+    channel: Channel,
+    checklist: Checklist | None,
+    observations: dict[str, Any],
+    collected: Collected,
+) -> list[dict[str, Any]]:
+    """The one path from measures to item verdicts, for every channel: the channel's measures
+    for each bound item, judged by ``checklists.rules.judge``, recorded on the inspection."""
+    if run["inspection_id"] is None or checklist is None:
+        return []
     before = {r["item_id"]: r for r in run["item_results"] or []}
+    evidence_ids = collected.evidence_ids
     results: list[dict[str, Any]] = []
     for item in checklist.items():
         if item.measure is None:
             continue
-        measures = measures_for(run["observations"] or {}, Binding.of(item.measure, checklist))
-        if measures is None:
-            continue
+        measured = channel.measures(observations, Binding.of(item.measure, checklist))
+        if measured is None:
+            continue  # another channel's item
         digest = hashlib.sha256(
-            json.dumps([measures, run["evidence_ids"]], sort_keys=True, default=str).encode()
+            json.dumps([measured.values, evidence_ids], sort_keys=True, default=str).encode()
         ).hexdigest()
         if before.get(item.id, {}).get("digest") == digest and "result" in before[item.id]:
             # Unchanged: do not write again (nor overwrite an inspector's later correction).
             results.append(before[item.id])
             continue
         try:
-            row = await record_item_result(
-                run["inspection_id"],
-                item.id,
-                None,
-                measures,
-                run["evidence_ids"],
-                PROBE_ACTOR,
-                note=f"probe run {run_id}",
+            verdict = judge(item.measure.rule, measured.values, measured.params,
+                            na_allowed=item.na_allowed, unjudged=channel.unjudged)  # fmt: skip
+        except RuleError as exc:
+            results.append(
+                {"item_id": item.id, "error": f"item {item.id}: {exc}", "digest": digest}
             )
+            continue
+        if verdict.result is None:
+            # e.g. a busy line says nothing about the greeting, and the item has no N/A
+            error = f"item {item.id}: {verdict.reason} and N/A is not allowed"
+            results.append({"item_id": item.id, "error": error, "digest": digest})
+            continue
+        try:
+            row = await record_item_result(
+                run["inspection_id"], item.id, verdict.result, measured.values, evidence_ids,
+                PROBE_ACTOR, note=f"probe run {run['id']}: {verdict.reason}",
+            )  # fmt: skip
             results.append({"item_id": item.id, "result": row["result"], "digest": digest})
         except DomainError as exc:
-            # e.g. nothing to judge (busy line, no transcript) on an item without N/A.
             results.append({"item_id": item.id, "error": exc.message, "digest": digest})
-    await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run_id)
+    return results

@@ -5,9 +5,8 @@
                       ended? ─► fetch dual WAV ─► evidence (SHA-256) ─► analysers ─► measures
                                                                         └─► inspection items
 
-``advance`` recomputes the run from the *set* of its events every time, so repeats change
-nothing and order does not matter. Only one caller wins the move to ``analysing``
-(conditional update), so a duplicated ``completed`` never analyses twice.
+Events go through the one lifecycle of every channel (lifecycle.py): stored once, the live
+run moved on from the *set* of its events, and the end handed to the ``probing.finish`` job.
 """
 
 from __future__ import annotations
@@ -19,13 +18,15 @@ from typing import Any
 import structlog
 
 from audit.context import Actor
-from audit.db import ASYNC_COMMIT, engine, is_postgres
-from audit.domain.auditlog.services import ENTRY_COLUMNS, entry_values, record
-from audit.domain.probing import finish
+from audit.db import engine
+from audit.domain.auditlog.services import record
+from audit.domain.probing import lifecycle
 from audit.domain.probing.access import check_readable, load_run
+from audit.domain.probing.env import PROBE_ACTOR, AppEnv
 from audit.domain.probing.listening import check_listen_time
 from audit.domain.probing.schemas import StartVoiceRun
-from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
+from audit.domain.probing.store import as_run, channel_of
+from audit.domain.probing.tables import LIVE, ProbeRun
 from audit.domain.probing.telephony import (
     TelephonyNotConfigured,
     caller_ids,
@@ -33,12 +34,11 @@ from audit.domain.probing.telephony import (
 )
 from audit.errors import Conflict, DomainError, NotFound
 from audit.settings import get_settings
-from probes.channels.voice.events import call_state
+from probes.channels.base import ProbeError
 from probes.channels.voice.twilio import ProbeCallError, ProbeCallRequest, VoiceChannel
 
 log = structlog.get_logger("audit.probing")
-PROBE_ACTOR = finish.PROBE_ACTOR
-_LIVE = ("queued", "dialing", "in_call")
+__all__ = ["PROBE_ACTOR", "get_run", "reconcile", "start_voice_run"]
 
 
 def now() -> dt.datetime:
@@ -179,144 +179,6 @@ async def _probe_error(
     log.warning("probe call failed", run=run_id, code=code, permanent=permanent)
 
 
-def event_of(kind: str, params: dict[str, str]) -> tuple[str, str, dt.datetime | None]:
-    """(dedupe suffix, name, provider time) of a Twilio callback."""
-    from email.utils import parsedate_to_datetime
-
-    if kind == "status":
-        name = params.get("CallStatus", "")
-        stamp = params.get("Timestamp")
-        at = parsedate_to_datetime(stamp) if stamp else None
-        return f"status:{params.get('CallSid', '')}:{name}", name, at
-    name = params.get("TranscriptionEvent", "")
-    stamp = params.get("Timestamp")
-    at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
-    key = f"transcription:{params.get('TranscriptionSid', '')}:{params.get('SequenceId', '')}"
-    return key, name, at
-
-
-async def receive_event(run_id: int, kind: str, params: dict[str, str]) -> bool:
-    """Store a (signature-checked) callback once; False when it was a repeat."""
-    run = (
-        await ProbeRun.select(ProbeRun.id, ProbeRun.provider_ref)
-        .where(ProbeRun.id == run_id)
-        .first()
-    )
-    if run is None:
-        raise NotFound(f"probe run {run_id} not found")
-    call_sid = params.get("CallSid", "")
-    if run["provider_ref"] and call_sid != run["provider_ref"]:
-        raise Conflict(f"callback for call {call_sid} does not belong to run {run_id}")
-    try:
-        suffix, name, at = event_of(kind, params)
-    except (TypeError, ValueError) as exc:
-        raise DomainError(f"unreadable Timestamp in callback: {exc}", field="Timestamp") from exc
-    key = f"{run_id}:{suffix}"[:200]
-    # One round trip: the unique dedupe key makes a repeat (even a concurrent one) insert nothing.
-    inserted = (
-        await ProbeEvent.insert(
-            ProbeEvent(run=run_id, dedupe_key=key, kind=kind, name=name, at=at, params=params)
-        )
-        .on_conflict(target=ProbeEvent.dedupe_key, action="DO NOTHING")
-        .returning(ProbeEvent.id)
-    )
-    if not inserted:
-        return False
-    if not run["provider_ref"] and call_sid:
-        await ProbeRun.update({ProbeRun.provider_ref: call_sid}).where(
-            (ProbeRun.id == run_id) & ProbeRun.provider_ref.is_null()
-        )
-    return True
-
-
-async def events_of(run_id: int) -> list[dict[str, Any]]:
-    rows = (
-        await ProbeEvent.select(ProbeEvent.kind, ProbeEvent.name, ProbeEvent.at, ProbeEvent.params)
-        .where(ProbeEvent.run == run_id)
-        .order_by(ProbeEvent.at)
-        .order_by(ProbeEvent.id)
-    )
-    for row in rows:
-        if isinstance(row["params"], str):
-            row["params"] = json.loads(row["params"])
-    return rows
-
-
-async def advance(
-    run_id: int, kind: str | None = None, *, known: tuple[str, set[str]] | None = None
-) -> None:
-    """Bring the run up to date with its events (safe to call any number of times).
-
-    ``kind`` is the kind of the event that just arrived, if any: while the call is live only
-    status events move the run, so a transcription event needs no recomputation then.
-    ``known`` = (run status, status names received) when the caller has just read them.
-    """
-    if known is None:
-        run = await ProbeRun.select(ProbeRun.status).where(ProbeRun.id == run_id).first()
-        if run is None:
-            raise NotFound(f"probe run {run_id} not found")
-        status, names = str(run["status"]), None
-    else:
-        status, names = known[0], known[1]
-    if status in _LIVE:
-        if kind == "transcription":
-            return
-        if names is None:
-            rows = await ProbeEvent.select(ProbeEvent.name).where(
-                (ProbeEvent.run == run_id) & (ProbeEvent.kind == "status")
-            )
-            names = {str(r["name"]) for r in rows}
-        # The live state comes from the set of status names alone (order-independent).
-        state = call_state([{"kind": "status", "name": n} for n in names])
-        if state == "ended":
-            claimed = (
-                await ProbeRun.update({ProbeRun.status: "analysing", ProbeRun.updated_at: now()})
-                .where((ProbeRun.id == run_id) & ProbeRun.status.is_in(list(_LIVE)))
-                .returning(ProbeRun.id)
-            )
-            if claimed:
-                await finish.finish_voice_run(run_id)
-            return
-        order = {"queued": 0, "dialing": 1, "in_call": 2}
-        if order[state] > order[status]:
-            await _move_live(run_id, status, state)
-        return
-    if status in FINAL and status != "probe_error":
-        await finish.refresh_measures(run_id)
-
-
-# PostgreSQL: the move and its audit entry in one statement (so they commit together); the
-# webhook hot path makes this move for every answered call (asynchronous commit: see
-# callbacks.py for why a live move may skip the WAL flush).
-_MOVE_PG = f"""
-WITH {ASYNC_COMMIT}, moved AS (
-    UPDATE probe_run SET status = {{}}, updated_at = {{}}
-    FROM async_commit WHERE id = {{}} AND status = {{}}
-    RETURNING id
-)
-INSERT INTO audit_entry ({ENTRY_COLUMNS})
-SELECT {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}::json, {{}}::json, {{}} FROM moved
-"""
-
-
-async def _move_live(run_id: int, status: str, state: str) -> None:
-    """Move a live run from ``status`` to ``state`` (no-op if it moved meanwhile), logged."""
-    before, after = {"status": status}, {"status": state}
-    entry = ("probe_run.status", "probe_run", run_id, before, after)
-    if is_postgres():
-        values = entry_values(PROBE_ACTOR, *entry)
-        await ProbeRun.raw(_MOVE_PG, state, now(), run_id, status, *values)
-        return
-    async with engine().transaction():
-        moved = (
-            await ProbeRun.update({ProbeRun.status: state, ProbeRun.updated_at: now()})
-            .where((ProbeRun.id == run_id) & (ProbeRun.status == status))
-            .returning(ProbeRun.id)
-        )
-        if moved:
-            await record(PROBE_ACTOR, *entry)
-
-
 async def get_run(run_id: int, actor: Actor) -> dict[str, Any]:
     run = await load_run(run_id)
     await check_readable(run, actor)
@@ -324,18 +186,18 @@ async def get_run(run_id: int, actor: Actor) -> dict[str, Any]:
 
 
 async def reconcile(run_id: int, actor: Actor) -> dict[str, Any]:
-    """Ask the provider how the call went (webhooks lost, worker died) and catch up."""
+    """Ask the provider how the probe went (webhooks lost, worker died) and catch up; an
+    ended run is finished in this call."""
     run = await load_run(run_id)
-    if run["kind"] != "voice" or not run["provider_ref"] or run["status"] not in _LIVE:
+    if not run["provider_ref"] or run["status"] not in LIVE:
         return run
-    async with VoiceChannel(current_account()) as voice:
-        try:
-            call = await voice.fetch_call(run["provider_ref"])
-        except ProbeCallError as exc:
-            if exc.permanent:
-                await _probe_error(run_id, exc.code, exc.reason, True, actor)
-            return await load_run(run_id)
-    for params in finish.events_from_call_resource(run["provider_ref"], call):
-        await receive_event(run_id, "status", params)
-    await advance(run_id)
+    channel = channel_of(run)
+    try:
+        events = await channel.reconcile(as_run(run), AppEnv())
+    except ProbeError as exc:
+        if exc.permanent:
+            await _probe_error(run_id, exc.code, exc.reason, True, actor)
+        return await load_run(run_id)
+    for kind, params in events:
+        await lifecycle.receive(run_id, channel, kind, params, inline=True)
     return await load_run(run_id)

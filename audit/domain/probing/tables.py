@@ -8,7 +8,7 @@ from audit.domain.inspections.tables import Inspection
 from audit.domain.operators.tables import Operator, Venue
 from audit.domain.plans.tables import AuditPlan
 
-KINDS = ("voice", "chat")
+KINDS = ("voice", "chat", "sms")
 STATUSES = (
     "queued",  # created, nothing sent to the provider yet
     "dialing",  # the provider accepted the call (or chat session is opening)
@@ -20,6 +20,8 @@ STATUSES = (
     "canceled",
 )
 FINAL = ("completed", "analysis_failed", "probe_error", "canceled")
+LIVE = ("queued", "dialing", "in_call")
+REFRESHABLE = ("completed", "analysis_failed")  # a late event recomputes these
 
 
 class ProbeRun(Table, tablename="probe_run"):
@@ -59,6 +61,11 @@ class ProbeRun(Table, tablename="probe_run"):
     started_at = Timestamptz(null=True, default=None)
     ended_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
+    # The late-event race (lifecycle.py): every new event bumps ``event_seq``; a finish stores
+    # its results only if ``event_seq`` is still the one it read its events at (then
+    # ``finished_seq`` = it), otherwise it starts again with the newer events.
+    event_seq = Integer(default=0)
+    finished_seq = Integer(null=True, default=None)
 
 
 class ProbeEvent(Table, tablename="probe_event"):

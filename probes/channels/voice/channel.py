@@ -12,9 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import parse_qsl
-
-from twilio.request_validator import RequestValidator
 
 from checklists.schema import Checklist
 from probes.analysis.audio import AudioError
@@ -27,7 +24,6 @@ from probes.channels.base import (
     Env,
     Event,
     Measured,
-    NotAuthentic,
     Phase,
     Placed,
     Request,
@@ -37,7 +33,7 @@ from probes.channels.base import (
     Webhook,
     measure,
 )
-from probes.channels.twilio_shared import TWILIO_SIMULATOR, TwilioAccount
+from probes.channels.twilio_shared import TWILIO_SIMULATOR, twilio_params
 from probes.channels.voice import events as ev
 from probes.channels.voice.measures import VOICE_ROOTS, measures_for, observe
 from probes.channels.voice.twilio import ProbeCallError, ProbeCallRequest, VoiceChannel
@@ -45,18 +41,6 @@ from probes.channels.voice.twilio import ProbeCallError, ProbeCallRequest, Voice
 STATUS_PATH = "/webhooks/twilio/status"
 TRANSCRIPTION_PATH = "/webhooks/twilio/transcription"
 ATTEMPT_OUTCOMES = ("answered", "busy", "no_answer")
-
-
-def twilio_params(request: Request, account: TwilioAccount) -> dict[str, Any]:
-    """Form parameters of a Twilio callback whose ``X-Twilio-Signature`` holds for the exact
-    public URL Twilio requested (shared with the SMS channel)."""
-    signature = request.headers.get("x-twilio-signature")
-    if not signature:
-        raise NotAuthentic("missing X-Twilio-Signature")
-    params = dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
-    if not RequestValidator(account.auth_token).validate(request.url, params, signature):
-        raise NotAuthentic("invalid X-Twilio-Signature")
-    return params
 
 
 class VoiceProbe:
@@ -193,8 +177,13 @@ class VoiceProbe:
         except ProbeCallError as exc:
             return None, f"recording download failed: {exc.reason}"
 
-    def measures(self, observations: Mapping[str, Any], binding: Binding | None) -> Measured | None:
-        values = measures_for(observations, binding)
+    def measures(
+        self,
+        observations: Mapping[str, Any],
+        binding: Binding | None,
+        checklist: Checklist | None = None,
+    ) -> Measured | None:
+        values = measures_for(observations, binding, checklist)
         if values is None:
             return None
         return Measured(values, dict(binding.params) if binding is not None else {})

@@ -38,12 +38,36 @@ class Live:
         return dict(r.json())
 
     async def finished(self, run: dict[str, Any], who: str = "inspector1") -> dict[str, Any]:
-        """Wait until the simulated call's callbacks are all delivered, then read the run."""
+        """Wait until the simulated call's callbacks are all delivered and the run's finish
+        job has stored results from all of its events, then read the run."""
         if run["provider_ref"]:
             await asyncio.to_thread(self.sim.simulator.wait_call, run["provider_ref"])
+        await settled(run["id"])
         r = await self.http.get(f"/probe-runs/{run['id']}", headers=self.headers(who))
         assert r.status_code == 200, r.text
         return dict(r.json())
+
+
+async def settled(run_id: int, timeout: float = 60.0) -> None:
+    """Until no ``probing.finish`` job of the run is due: not analysing, and a finished run's
+    results are from its latest event (the finish runs after the webhook has answered)."""
+    from audit.domain.probing.tables import REFRESHABLE, ProbeRun
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        row = (
+            await ProbeRun.select(ProbeRun.status, ProbeRun.event_seq, ProbeRun.finished_seq)
+            .where(ProbeRun.id == run_id)
+            .first()
+        )
+        assert row is not None
+        pending = row["status"] == "analysing" or (
+            row["status"] in REFRESHABLE and row["finished_seq"] != row["event_seq"]
+        )
+        if not pending:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"run {run_id} never settled: {row}"
+        await asyncio.sleep(0.02)
 
 
 def sim_config(app_url: str, **overrides: Any) -> SimulatorConfig:
