@@ -111,15 +111,15 @@ def held_out() -> dict[str, set[str]]:
     """The recorded split, checked against its rules (so nothing was moved by hand)."""
     split = json.loads((CORPUS / "split.json").read_text(encoding="utf-8"))
     for name, ids in split["round_1_held_out"].items():
-        first = [c["id"] for c in load(name) if not c["id"].startswith("n")]
+        first = [c["id"] for c in load(name) if c["id"][0] not in "nr"]
         rule = {i for i in first if int(hashlib.sha256(i.encode()).hexdigest(), 16) % 3 == 0}
         if rule != set(ids):
             raise SystemExit(f"split.json round 1 does not follow its rule for {name}")
-    held = {k: set(v) for k, v in split["held_out"].items()}
-    for name, ids in held.items():
-        if ids != {c["id"] for c in load(name) if c["id"].startswith("n")}:
-            raise SystemExit(f"split.json round 2 does not follow its rule for {name}")
-    return held
+    for n, (key, prefix) in enumerate((("round_2_held_out", "n"), ("held_out", "r")), 2):
+        for name, ids in split[key].items():
+            if set(ids) != {c["id"] for c in load(name) if c["id"].startswith(prefix)}:
+                raise SystemExit(f"split.json round {n} does not follow its rule for {name}")
+    return {k: set(v) for k, v in split["held_out"].items()}
 
 
 # --- voice utterances --------------------------------------------------------------------
