@@ -57,6 +57,20 @@ PAGES: list[ListPage] = [
     ListPage("operators", "supervisor", "/ui/operators", "/operators"),
     ListPage("operators, search", "supervisor", "/ui/operators?q=01", "/operators"),
     ListPage("checklists", "supervisor", "/ui/checklists", "/checklists"),
+    ListPage("plans", "supervisor", "/ui/plans", "/plans?limit=50"),
+    ListPage(
+        "plans, by status, page 20",
+        "supervisor",
+        "/ui/plans?status=completed&offset=950",
+        "/plans?status=completed&limit=50&offset=950",
+    ),
+    ListPage("plans (inspector)", "inspector1", "/ui/plans", "/plans?limit=50"),
+    ListPage(
+        "plan coverage, five years",
+        "analyst",
+        "/ui/coverage?year=2025",
+        "/plans/coverage?year=2025",
+    ),
     ListPage("audit log", "supervisor", "/ui/audit-log", "/audit-log?limit=50"),
     ListPage(
         "audit log, by record type",

@@ -149,6 +149,8 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
                 statuses[i % len(statuses)],
                 users["supervisor"],
                 start,
+                # completed plans count for coverage (Art. 10) in the year they were completed
+                start + dt.timedelta(days=2) if i % len(statuses) >= 3 else None,
             )
         )
     await _copy(
@@ -166,6 +168,7 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             "status",
             "created_by",
             "created_at",
+            "completed_at",
         ],
         plan_rows,
     )

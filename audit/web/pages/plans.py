@@ -29,11 +29,11 @@ from audit.web.pages.operators import kind_options
 PLANNERS = actions.PLANNER_ROLES  # as the API's POST/PATCH /plans
 PAGE_SIZE = 50
 STATUSES = {
-    "draft": N_("draft"),
-    "approved": N_("approved"),
-    "active": N_("active"),
-    "completed": N_("completed"),
-    "published": N_("published"),
+    "draft": N_("Draft"),
+    "approved": N_("Approved"),
+    "active": N_("In progress"),
+    "completed": N_("Completed"),
+    "published": N_("Published"),
 }
 ACTION_LABELS = {
     "edit": N_("Edit"),
