@@ -31,33 +31,52 @@ def province_of(region_code: str | None) -> str | None:
     return region_code[:2] + "0000"
 
 
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)  # stored in UTC
+
+
 async def coverage(year: int, only: list[str] | None = None) -> dict[str, Any]:
+    return (await coverage_years([year], only))[year]
+
+
+async def coverage_years(
+    years: list[int], only: list[str] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The report of :func:`coverage` for each of ``years``, from one pass over the plans
+    completed between the first and the last (the coverage page shows five years)."""
     zone = get_settings().zone
-    start = dt.datetime(year, 1, 1, tzinfo=zone)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=zone)
-    plans = await AuditPlan.select(AuditPlan.id).where(
+    start = dt.datetime(min(years), 1, 1, tzinfo=zone)
+    end = dt.datetime(max(years) + 1, 1, 1, tzinfo=zone)
+    plans = await AuditPlan.select(AuditPlan.id, AuditPlan.completed_at).where(
         AuditPlan.status.is_in(["completed", "published"])
         & (AuditPlan.completed_at >= start)
         & (AuditPlan.completed_at < end)
     )
-    plan_ids = [p["id"] for p in plans]
-    by_province: dict[str, set[int]] = {}
-    unlocated = 0
-    if plan_ids:
+    year_of = {p["id"]: _aware(p["completed_at"]).astimezone(zone).year for p in plans}
+    by_province: dict[tuple[int, str], set[int]] = {}
+    unlocated = dict.fromkeys(years, 0)
+    if year_of:
         rows = await PlanVenue.select(
             PlanVenue.plan, PlanVenue.venue.region_code.as_alias("region_code")
-        ).where(PlanVenue.plan.is_in(plan_ids) & (PlanVenue.in_sample == True))  # noqa: E712
+        ).where(PlanVenue.plan.is_in(list(year_of)) & (PlanVenue.in_sample == True))  # noqa: E712
         for row in rows:
+            year = year_of[row["plan"]]
             code = province_of(row["region_code"])
             if code is None:
-                unlocated += 1
+                unlocated[year] = unlocated.get(year, 0) + 1
                 continue
-            by_province.setdefault(code, set()).add(row["plan"])
+            by_province.setdefault((year, code), set()).add(row["plan"])
+    return {year: _report(year, by_province, unlocated.get(year, 0), only) for year in years}
+
+
+def _report(
+    year: int, by_province: dict[tuple[int, str], set[int]], unlocated: int, only: list[str] | None
+) -> dict[str, Any]:
     report = []
     for code, name in provinces():
         if only and code not in only:
             continue
-        ids = sorted(by_province.get(code, set()))
+        ids = sorted(by_province.get((year, code), set()))
         report.append(
             {
                 "province_code": code,

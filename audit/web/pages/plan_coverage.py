@@ -64,7 +64,7 @@ class CoveragePages(PageController):
         this_year = dt.datetime.now(get_settings().zone).year
         year = year or this_year
         years = [y for y in range(year - YEARS_SHOWN + 1, year + 1) if y >= 2000]
-        reports = {y: await coverage.coverage(y) for y in years}
+        reports = await coverage.coverage_years(years)
         report = reports[year]
         chart, height, top = bars(report["provinces"])
         counts = {
