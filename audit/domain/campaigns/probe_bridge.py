@@ -1,19 +1,27 @@
 """The seam between campaigns and the probing domain (issue 4): start a probe run for a
 campaign run, read its result, and reconcile it from the provider after a crash.
 
-Campaigns never talk to Twilio themselves: the probing domain places the call, receives the
-signed webhooks, fetches the recording and computes the measures. Campaigns read the
-finished ``ProbeRun`` and keep the few figures the statistics need.
+Campaigns never talk to a provider themselves: the probing domain starts the probe, receives
+the signed callbacks, fetches the evidence and computes the measures. Campaigns ask probing
+for the finished run's result through its service (``probing.runs.result``: the channel's
+attempt of the run) and keep the few figures the statistics need; they never read probing's
+tables.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from audit.domain.probing.tables import FINAL, ProbeEvent, ProbeRun
+from audit.context import SYSTEM
+from audit.domain.probing import access, chat, runs
+from audit.domain.probing import services as probing
+from audit.domain.probing.chat import start_chat_run
+from audit.domain.probing.runs import RunResult
+from audit.domain.probing.schemas import StartVoiceRun
+from audit.errors import Conflict, DomainError, NotFound
+from probes.channels.registry import for_probe_kind
 
 ATTEMPT_OUTCOMES = ("answered", "busy", "no_answer")
 INCONCLUSIVE = "inconclusive"
@@ -72,116 +80,43 @@ class ProbeResult:
         return values
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _measure(measures: dict[str, Any], dotted: str) -> Any:
-    if dotted in measures:
-        return measures[dotted]
-    node: Any = measures
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+def _from(result: RunResult | None) -> ProbeResult | None:
+    if result is None:
+        return None
+    a = result.attempt
+    if a is None:
+        return ProbeResult.failure(
+            result.error or f"probe run {result.probe_run_id} failed",
+            code=result.error_code,
+            permanent=result.permanent,
+        )
+    return ProbeResult(
+        outcome=a.outcome,
+        answer_seconds=a.answer_seconds,
+        rang=a.rang,
+        silent_call_verdict=a.silent_call_verdict,
+        greeting_verdict=a.greeting_verdict,
+        started_at=result.started_at,
+        probe_run_id=result.probe_run_id,
+    )
 
 
 def result_from_row(row: dict[str, Any]) -> ProbeResult | None:
-    """A finished probe run as a campaign result; None while it is still going on."""
-    status = row["status"]
-    if status not in FINAL:
-        return None
-    if row.get("kind") == "chat" and status not in ("probe_error", "canceled"):
-        return _chat_result(row)
-    if status in ("probe_error", "canceled"):
-        return ProbeResult.failure(
-            row.get("error_reason") or f"probe run {row['id']} {status}",
-            code=row.get("error_code"),
-            permanent=bool(row.get("error_permanent")),
-        )
-    outcome = row.get("outcome")
-    if outcome not in ATTEMPT_OUTCOMES:
-        # The call never reached the operator (Twilio "failed"/"canceled"): a probe failure.
-        return ProbeResult.failure(
-            row.get("error_reason") or f"call {outcome or 'ended without an outcome'}",
-            code=row.get("error_code"),
-            permanent=bool(row.get("error_permanent")),
-        )
-    measures = _json(row.get("measures")) or {}
-    rang = bool(row.get("rang")) or outcome == "answered"
-    answer_s = _measure(measures, "answer_seconds")
-    silent = _measure(measures, "silent_call.verdict")
-    if _measure(measures, "silent_call.inconclusive") is True:
-        silent = INCONCLUSIVE
-    greeting = _measure(measures, "greeting.verdict")
-    return ProbeResult(
-        outcome=outcome,
-        answer_seconds=float(answer_s) if answer_s is not None else None,
-        rang=rang,
-        silent_call_verdict=silent if silent in ("pass", "fail", INCONCLUSIVE) else None,
-        greeting_verdict=greeting if greeting in ("pass", "fail") else None,
-        started_at=row.get("started_at"),
-        probe_run_id=int(row["id"]),
-    )
-
-
-def _chat_result(row: dict[str, Any]) -> ProbeResult:
-    """A chat as an attempt: answered when the agent replied (time to answer = first response),
-    no_answer when it never did; a chat page that could not be reached or opened is the
-    operator's failure too (a finding, issue 5), counted as no_answer that never "rang"."""
-    measures = _json(row.get("measures")) or {}
-    first = measures.get("first_response_seconds")
-    greeting = measures.get("greeting_ok")
-    reached = row.get("outcome") == "completed"
-    return ProbeResult(
-        outcome="answered" if first is not None else "no_answer",
-        answer_seconds=float(first) if first is not None else None,
-        rang=reached,
-        greeting_verdict=None if greeting is None else ("pass" if greeting else "fail"),
-        started_at=row.get("started_at"),
-        probe_run_id=int(row["id"]),
-    )
-
-
-_COLUMNS = (
-    ProbeRun.id,
-    ProbeRun.kind,
-    ProbeRun.status,
-    ProbeRun.outcome,
-    ProbeRun.measures,
-    ProbeRun.error_code,
-    ProbeRun.error_reason,
-    ProbeRun.error_permanent,
-    ProbeRun.started_at,
-)
+    """A probe run (as probing stores it) as a campaign result; None while it goes on."""
+    return _from(runs.result_of_row(row))
 
 
 async def result_of(probe_run_id: int) -> ProbeResult | None:
-    row = await ProbeRun.select(*_COLUMNS).where(ProbeRun.id == probe_run_id).first().run()
-    if row is None:
+    try:
+        return _from(await runs.result(probe_run_id))
+    except NotFound:
         return ProbeResult.failure(f"probe run {probe_run_id} vanished", code=None, permanent=False)
-    if row["status"] in FINAL:
-        # Abandonment needs to know whether the operator's line rang at all.
-        row["rang"] = await ProbeEvent.exists().where(
-            (ProbeEvent.run == probe_run_id)
-            & (ProbeEvent.kind == "status")
-            & (ProbeEvent.name == "ringing")
-        )
-    return result_from_row(row)
 
 
 async def find_for_campaign_run(campaign_run_id: int) -> int | None:
     """The newest probe run started for this campaign run (a worker may have died before it
     could note the id)."""
-    row = (
-        await ProbeRun.select(ProbeRun.id)
-        .where(ProbeRun.campaign_run_id == campaign_run_id)
-        .order_by(ProbeRun.id, ascending=False)
-        .first()
-        .run()
-    )
-    return None if row is None else int(row["id"])
+    return await access.find_by_campaign_run(campaign_run_id)
 
 
 async def start(
@@ -196,13 +131,11 @@ async def start(
     Provider errors do not raise: probing ends the run as ``probe_error`` (with Twilio's code
     and whether it is permanent), which :func:`result_of` turns into a retry or a failure.
     """
-    from audit.context import SYSTEM
-    from audit.domain.probing import services as probing
-    from audit.domain.probing.schemas import StartVoiceRun
-    from audit.errors import Conflict, DomainError
 
     if campaign["probe_kind"] == "chat_script":
         return await _start_chat(campaign, target, campaign_run_id)
+    if campaign["probe_kind"] != "voice_silent_call":
+        return await _start_channel(campaign, target, caller_id, campaign_run_id)
     request = StartVoiceRun(
         venue_id=target["venue"],
         plan_id=campaign["plan"],
@@ -222,9 +155,6 @@ async def start(
 
 
 async def _start_chat(campaign: dict[str, Any], target: dict[str, Any], run_id: int) -> int:
-    from audit.context import SYSTEM
-    from audit.domain.probing.chat import start_chat_run
-    from audit.errors import DomainError
 
     try:
         run = await start_chat_run(
@@ -239,14 +169,32 @@ async def _start_chat(campaign: dict[str, Any], target: dict[str, Any], run_id: 
     return int(run["id"])
 
 
+async def _start_channel(
+    campaign: dict[str, Any], target: dict[str, Any], caller_id: str, campaign_run_id: int
+) -> int:
+    """Any other channel of the registry serving the campaign's probe kind (e.g. SMS)."""
+    (channel, *_) = for_probe_kind(str(campaign["probe_kind"]))
+    try:
+        run = await runs.start_run(
+            channel.name,
+            SYSTEM,
+            venue_id=int(target["venue"]),
+            plan_id=int(campaign["plan"]),
+            target=str(target["number"]) or None,
+            caller_id=caller_id,
+            options={"listen_s": campaign["listen_s"], "company": target.get("company_name")},
+            campaign_run_id=campaign_run_id,
+        )
+    except DomainError as exc:  # the venue cannot be probed this way: retrying will not help
+        raise ProbeStartError(exc.message, code=None, permanent=True) from exc
+    return int(run["id"])
+
+
 async def reconcile(probe_run_id: int) -> ProbeResult | None:
     """Ask the provider about a run our records show as dialing/in call; settle it if ended."""
-    from audit.context import SYSTEM
-    from audit.domain.probing import chat
-    from audit.domain.probing import services as probing
 
-    kind = await ProbeRun.select(ProbeRun.kind).where(ProbeRun.id == probe_run_id).first()
-    if kind is not None and kind["kind"] == "chat":
+    found = await access.load_run(probe_run_id)
+    if found["kind"] == "chat":
         # No provider to ask: a chat is either still running in this process, or it died
         # with the process that ran it.
         if chat.running_here(probe_run_id):
