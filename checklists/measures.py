@@ -65,6 +65,17 @@ MEASURES: dict[str, tuple[MeasureType, str]] = {
     "courtesy_ok": ("bool", "courtesy words used"),
     "closing_ok": ("bool", "a closing phrase was given"),
     "last_message_from": ("str", "agent | customer"),
+    # sms (probes/channels/sms): a query text to a service number, and the reply
+    "sms.delivered": ("bool", "the message reached the service number (or it replied)"),
+    "sms.reply_received": ("bool", "the service number replied"),
+    "sms.reply_seconds": ("number", "seconds from our message being sent to the first reply"),
+    "sms.reply.balance": ("bool", "the reply states a balance (null without a reply)"),
+    "sms.reply.operator_named": (
+        "bool",
+        "the reply names the operator (null without a reply or a configured company name)",
+    ),
+    "sms.reply.marketing": ("bool", "the reply carries marketing (null without a reply)"),
+    "sms.reply.opt_out": ("bool", "the reply carries 回复TD退订 (null without a reply)"),
 }
 
 

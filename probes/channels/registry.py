@@ -6,13 +6,14 @@ here; nothing else in ``probes`` or ``audit`` names a channel.
 
 from __future__ import annotations
 
-from probes.channels import chat_api, voice, web_chat
+from probes.channels import chat_api, sms, voice, web_chat
 from probes.channels.base import Channel
 
 CHANNELS: tuple[Channel, ...] = (
     voice.CHANNEL,
     web_chat.CHANNEL,
     chat_api.CHANNEL,
+    sms.CHANNEL,
 )
 
 

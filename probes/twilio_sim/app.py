@@ -19,6 +19,7 @@ from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
+from probes.twilio_sim import messaging
 from probes.twilio_sim.engine import ApiError, Exchange, Simulator
 from probes.twilio_sim.resources import error_body, page
 
@@ -168,6 +169,43 @@ async def fetch_recording(
     return Response(body, media_type="audio/x-wav")
 
 
+@post(PREFIX + "/Messages.json", status_code=201)
+async def create_message(request: Request[Any, Any, Any], account_sid: Sid) -> Response[bytes]:
+    if not _authorised(request, account_sid):
+        return _error(20003)
+    body = (await request.body()).decode("utf-8", "replace")
+    try:
+        message = await messaging.create_message(_sim(request), parse_qs(body))
+    except ApiError as exc:
+        return _error(exc.code, **exc.fmt)
+    return _json(message.as_json(), 201)
+
+
+@get(PREFIX + "/Messages.json")
+async def list_messages(request: Request[Any, Any, Any], account_sid: Sid) -> Response[bytes]:
+    if not _authorised(request, account_sid):
+        return _error(20003)
+    to, from_ = request.query_params.get("To"), request.query_params.get("From")
+    items = [
+        m.as_json() for m in _sim(request).messages.values()
+        if (to is None or m.to == to) and (from_ is None or m.from_ == from_)
+    ]  # fmt: skip
+    return _json(page("messages", items, request.url.path))
+
+
+@get(PREFIX + "/Messages/{resource:str}")
+async def fetch_message(
+    request: Request[Any, Any, Any], account_sid: Sid, resource: Res
+) -> Response[bytes]:
+    if not _authorised(request, account_sid):
+        return _error(20003)
+    sid, _ = _split(resource, ("json",))
+    message = _sim(request).messages.get(sid)
+    if message is None:
+        return _error(20404, path=request.url.path)
+    return _json(message.as_json())
+
+
 def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     if isinstance(exc, MethodNotAllowedException):
         return _json(
@@ -196,6 +234,9 @@ def create_app(simulator: Simulator) -> ASGIApp:
             fetch_call_recording,
             list_recordings,
             fetch_recording,
+            create_message,
+            list_messages,
+            fetch_message,
         ],
         exception_handlers={
             NotFoundException: _not_found,

@@ -37,6 +37,7 @@ class Callback:
     signature: str | None = None
     response_status: int | None = None
     error: str | None = None
+    elapsed_s: float | None = None  # how long the app took to answer (benches)
 
 
 def _iso(dt: datetime) -> str:

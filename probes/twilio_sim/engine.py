@@ -25,12 +25,14 @@ from probes.twilio_sim.callbacks import (
     status_callbacks,
     transcription_callbacks,
 )
-from probes.twilio_sim.resources import SimCall, SimRecording, new_sid
+from probes.twilio_sim.messaging import SimMessage
+from probes.twilio_sim.resources import ApiError, SimCall, SimRecording, new_sid
 from probes.twilio_sim.scenarios import E164, NumberScenario, ScenarioSet
 from probes.twilio_sim.signing import SIGNATURE_HEADER, twilio_signature
 from probes.twilio_sim.timeline import plan_call
 from probes.twilio_sim.twiml import CallScript, TwimlError, parse_twiml
 
+__all__ = ["ApiError", "Exchange", "Simulator", "SimulatorConfig"]
 log = logging.getLogger("probes.twilio_sim")
 
 _UNREACHABLE = NumberScenario(label="unknown number", outcome="failed")
@@ -59,15 +61,9 @@ class SimulatorConfig:
     # Recordings kept in memory (about 1 MB a minute); the oldest go first, as with a
     # retention policy, so a long-running demo does not grow without bound.
     max_recordings: int = 200
-
-
-class ApiError(Exception):
-    """A request the simulated Twilio answers with an error document."""
-
-    def __init__(self, code: int, **fmt: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.fmt = fmt
+    # Where replies to our text messages are sent (the inbound-message webhook configured on
+    # our numbers, as in Twilio's console); None: replies are not delivered.
+    sms_url: str | None = None
 
 
 @dataclass
@@ -90,6 +86,7 @@ class Simulator:
     base_url: str = ""
     calls: dict[str, SimCall] = field(default_factory=dict)
     recordings: dict[str, SimRecording] = field(default_factory=dict)
+    messages: dict[str, SimMessage] = field(default_factory=dict)  # messaging.py
     callbacks: list[Callback] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
     _rejections: dict[str, int] = field(default_factory=dict)
@@ -297,8 +294,10 @@ class Simulator:
                 headers["X-Forwarded-Host"] = httpx.URL(public).host
                 headers["X-Forwarded-Proto"] = httpx.URL(public).scheme
                 break
+        began = time.monotonic()
         try:
             response = await self._http.post(target, data=cb.params, headers=headers)
+            sent.elapsed_s = time.monotonic() - began
             sent.response_status = response.status_code
             if response.status_code >= 400:
                 # Twilio logs error 11200 (HTTP retrieval failure) and goes on with the call.

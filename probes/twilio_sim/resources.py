@@ -18,6 +18,15 @@ from probes.twilio_sim.timeline import CallPlan
 API_VERSION = "2010-04-01"
 
 
+class ApiError(Exception):
+    """A request the simulated Twilio answers with an error document."""
+
+    def __init__(self, code: int, **fmt: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.fmt = fmt
+
+
 def new_sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
@@ -186,6 +195,9 @@ ERRORS: dict[int, tuple[int, str]] = {
     21216: (400, "Call blocked by Twilio blocklist"),
     12100: (400, "Document parse failure: {detail}"),
     20001: (400, "Unknown parameters: {detail}"),
+    21602: (400, "Message body is required"),
+    21603: (400, "A 'From' phone number is required"),
+    21604: (400, "A 'To' phone number is required"),
 }
 
 

@@ -62,6 +62,22 @@ class CallbackFaults(_Strict):
     lost: bool = False  # no webhook ever arrives (the app must ask the REST API instead)
 
 
+class SmsReply(_Strict):
+    """A text message the service number sends back, this long after ours was delivered."""
+
+    text: str = Field(min_length=1, max_length=1600)
+    after_s: float = Field(default=5.0, ge=0.0, le=86400.0)
+
+
+class SmsScenario(_Strict):
+    """How the number takes a text message (Twilio Messaging): whether it arrives, and what
+    comes back. Without an ``sms`` entry a message is delivered and never answered."""
+
+    delivery: Literal["delivered", "undelivered", "failed"] = "delivered"
+    replies: list[SmsReply] = Field(default_factory=list)
+    callbacks_lost: bool = False  # no webhook arrives (the app must ask the REST API)
+
+
 class NumberScenario(_Strict):
     """Behaviour of the contact centre behind one called number."""
 
@@ -83,6 +99,7 @@ class NumberScenario(_Strict):
     callbacks: CallbackFaults = CallbackFaults()
     # Media faults: serve the recording cut short, empty, or as bytes that are no audio at all.
     recording_fault: Literal["truncated", "empty", "garbage"] | None = None
+    sms: SmsScenario | None = None
 
     @field_validator("ivr_digits")
     @classmethod

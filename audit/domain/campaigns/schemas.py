@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from audit.domain.campaigns.windows import Window
 from audit.validation import ApiIn, PlanningDate
 
-ProbeKind = Literal["voice_silent_call", "chat_script"]
+# The probe kinds of probes.channels.registry (each a channel: voice, chat, SMS).
+ProbeKind = Literal["voice_silent_call", "chat_script", "sms_query"]
 
 
 class _In(ApiIn):

@@ -170,9 +170,10 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
                 f"({', '.join(CHAT_VENUE_KINDS)})",
                 field=f"targets[{i}].venue_id",
             )
-        if data.probe_kind == "voice_silent_call" and not number:
+        if data.probe_kind != "chat_script" and not number:
             raise DomainError(
-                f"venue {t.venue_id} has no E.164 phone to call", field=f"targets[{i}].number"
+                f"venue {t.venue_id} has no E.164 phone to call or text",
+                field=f"targets[{i}].number",
             )
         targets.append((t.venue_id, number or "", venue["company_name"]))
     async with engine().transaction():

@@ -18,7 +18,7 @@ from audit.domain.plans.tables import AuditPlan
 
 CAMPAIGN_STATUSES = ("draft", "scheduled", "running", "paused", "completed", "canceled")
 RUN_STATUSES = ("planned", "queued", "running", "done", "failed", "canceled")
-PROBE_KINDS = ("voice_silent_call", "chat_script")
+PROBE_KINDS = ("voice_silent_call", "chat_script", "sms_query")
 
 
 class ProbeCampaign(Table, tablename="probe_campaign"):

@@ -14,6 +14,7 @@ from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.plans.checklist_versions import pinned_checklist
 from audit.domain.probing import access, services
+from audit.domain.probing.channel_webhooks import CHANNEL_WEBHOOKS
 from audit.domain.probing.chat_controllers import CHAT_ROUTES
 from audit.domain.probing.schemas import (
     GreetingOut,
@@ -136,4 +137,7 @@ class ManualAnalysisController(Controller):
         return GreetingOut(**result.to_json())
 
 
-ROUTES = [ProbeRunController, ManualAnalysisController, TwilioWebhookController, *CHAT_ROUTES]
+ROUTES = [
+    ProbeRunController, ManualAnalysisController, TwilioWebhookController, *CHAT_ROUTES,
+    *CHANNEL_WEBHOOKS,
+]  # fmt: skip

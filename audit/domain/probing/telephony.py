@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import structlog
 
 from audit.settings import Settings, get_settings
+from probes.channels.registry import CHANNELS
 from probes.channels.voice.twilio import TwilioAccount
 from probes.twilio_sim import (
     RunningSimulator,
@@ -91,8 +92,20 @@ def start_embedded_simulator(settings: Settings | None = None) -> RunningSimulat
     scale = float(os.environ.get("AUDIT_TWILIO_SIM_TIME_SCALE", "0.25"))
     account_sid = "AC" + secrets.token_hex(16)
     token = secrets.token_hex(16)
+    # Replies to our texts come to the inbound-message webhook of our numbers, as configured
+    # on them in Twilio's console: the Twilio channel's ``lookup`` hook.
+    inbound = next((h.path for c in CHANNELS if c.provider == "twilio"
+                    for h in c.webhooks if h.run == "lookup"), None)  # fmt: skip
+    sms_url = f"{settings.public_base_url.rstrip('/')}{inbound}" if inbound else None
     running = launch_simulator(
-        SimulatorConfig(account_sid, token, scenarios, time_scale=scale, media_requires_auth=True)
+        SimulatorConfig(
+            account_sid,
+            token,
+            scenarios,
+            time_scale=scale,
+            media_requires_auth=True,
+            sms_url=sms_url,
+        )
     )
     use_account(
         TwilioAccount(account_sid, token, running.base_url),

@@ -16,7 +16,7 @@ BROKEN = Path(__file__).parents[2] / "fixtures" / "checklists" / "broken"
 def test_shipped_checklists_pass() -> None:
     result = CliRunner().invoke(group, ["check"])
     assert result.exit_code == 0, result.output
-    assert "6 files checked, 0 with problems" in result.output
+    assert "7 files checked, 0 with problems" in result.output
 
 
 def test_broken_fixtures_are_reported_by_file_and_line() -> None:

@@ -13,6 +13,7 @@ SHIPPED = {
     "business-hall",
     "agency-point",
     "hotline",
+    "sms-service",  # issue 19: the SMS probe channel's checklist
     "hotline-house-rule-002",
     "online-chat",
     "info-line",
