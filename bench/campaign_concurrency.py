@@ -6,10 +6,14 @@ scheduler on Redis; the Twilio simulator in this process, with calls of 40 simul
 stretched to ``--call-seconds`` real seconds. A campaign calls ``--targets`` distinct numbers
 once each, all due at once. Sampled every 0.1 s: calls in progress at the simulator and runs
 the worker holds in ``running``. The figure is the peak of calls in progress, printed with
-its ratio to the 500-call goal and to the number of runs (the reference: all at once).
+its ratio to the 500-call goal and to the number of runs (the reference: all at once), with
+how long the app took to answer each callback (the ``completed`` one only sends the
+``probing.finish`` job: goal 0 callbacks over 5 s), whether every answered call's recording
+was analysed, and runs finished per minute.
 
     .venv/bin/python bench/campaign_concurrency.py                  # 600 targets
     .venv/bin/python bench/campaign_concurrency.py --targets 200 --call-seconds 10
+    .venv/bin/python bench/campaign_concurrency.py --scaling        # 1 worker, then 2: ratio
 """
 
 from __future__ import annotations
@@ -131,14 +135,24 @@ async def sample(sim: object, campaign_id: int, total: int, timeout: float) -> d
     from audit.domain.probing.tables import ProbeRun
 
     outcomes: dict[str, int] = {}
-    for r in await ProbeRun.select(ProbeRun.status, ProbeRun.outcome).where(
+    answered = analysed = analysis_failed = 0
+    for r in await ProbeRun.select(ProbeRun.status, ProbeRun.outcome, ProbeRun.measures).where(
         ProbeRun.campaign_run_id.is_not_null()
     ):
         label = f"{r['status']}/{r['outcome']}"
         outcomes[label] = outcomes.get(label, 0) + 1
+        m = r["measures"]
+        m = json.loads(m) if isinstance(m, str) else (m or {})
+        if r["outcome"] == "answered":
+            answered += 1
+            analysed += bool((m.get("silent_call") or {}).get("repetitions") is not None)
+        analysis_failed += r["status"] == "analysis_failed"
     await db.stop()
     return {
         "outcomes": outcomes,  # type: ignore[dict-item]
+        "answered": answered,
+        "analysed": analysed,
+        "analysis_failed": analysis_failed,
         "peak_calls": peak_calls,
         "peak_running": peak_running,
         "finished": finished,
@@ -166,8 +180,21 @@ def main() -> None:
     ap.add_argument("--call-seconds", type=float, default=90.0, help="real length of a call")
     ap.add_argument("--window", type=float, default=3.0, help="seconds over which runs are due")
     ap.add_argument("--app-workers", type=int, default=2, help="uvicorn processes (webhooks)")
+    ap.add_argument("--worker-processes", type=int, default=1, help="`audit worker` processes")
+    ap.add_argument("--scaling", action="store_true", help="run with 1 worker, then 2: ratio")
     args = ap.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per callback otherwise
+    if not args.scaling:
+        run_once(args, args.worker_processes)
+        return
+    one = run_once(args, 1)
+    two = run_once(args, 2)
+    print(f"scaling: 2 workers / 1 worker = {two / one:.2f} (runs finished per minute; "
+          f"{one:.0f} vs {two:.0f})")  # fmt: skip
+
+
+def run_once(args: argparse.Namespace, workers: int) -> float:
+    """One campaign with ``workers`` worker processes; returns runs finished per minute."""
 
     db_name = f"sqa_bench_conc_{os.getpid()}"
     db_url = f"{PG}/{db_name}"
@@ -210,9 +237,10 @@ def main() -> None:
                 [sys.executable, "-m", "uvicorn", "--factory", "audit.asgi:create_app",
                  "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.app_workers),
                  "--log-level", "warning", "--no-access-log"], **common))  # type: ignore[call-overload]  # fmt: skip
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "audit.jobs", "worker", "--workers", "1",
-                 "--max-async-tasks", "2000", "--log-level", "WARNING"], **common))  # type: ignore[call-overload]  # fmt: skip
+            for _ in range(workers):
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "audit.jobs", "worker", "--workers", "1",
+                     "--max-async-tasks", "2000", "--log-level", "WARNING"], **common))  # type: ignore[call-overload]  # fmt: skip
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "audit.jobs", "scheduler", "--log-level", "WARNING"],
                 **common))  # type: ignore[call-overload]  # fmt: skip
@@ -220,9 +248,14 @@ def main() -> None:
             # The campaign is scheduled once the app takes webhooks: its runs start 5 s later.
             campaign_id = asyncio.run(make_campaign(args.targets, args.window))
             got = asyncio.run(sample(sim, campaign_id, args.targets, timeout=600))
-            failed_callbacks = sum(1 for c in sim.simulator.callbacks if c.error)
-            refused = sum(1 for c in sim.simulator.callbacks if (c.response_status or 0) >= 400)
-        print(f"cores: {os.cpu_count()}  worker processes: 1  targets: {args.targets}  "
+            cbs = list(sim.simulator.callbacks)
+            failed_callbacks = sum(1 for c in cbs if c.error)
+            refused = sum(1 for c in cbs if (c.response_status or 0) >= 400)
+            times = sorted(c.elapsed_s for c in cbs if c.elapsed_s is not None)
+            completed = sorted(
+                c.elapsed_s for c in cbs if c.event == "completed" and c.elapsed_s is not None
+            )
+        print(f"cores: {os.cpu_count()}  worker processes: {workers}  targets: {args.targets}  "
               f"call length: {args.call_seconds:.0f} s real (40 s simulated)")  # fmt: skip
         print(f"runs finished: {got['finished']:.0f} of {args.targets} in {got['elapsed']:.1f} s")
         print(
@@ -236,6 +269,19 @@ def main() -> None:
             f"ratio to the 500-call goal: {got['peak_calls'] / 500:.2f}  "
             f"ratio to all-at-once: {got['peak_calls'] / args.targets:.2f}"
         )
+
+        def pct(xs: list[float], q: float) -> float:
+            return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+        print(f"callback answer time: p50 {pct(times, 0.5) * 1000:.0f} ms  p99 "
+              f"{pct(times, 0.99) * 1000:.0f} ms  max {pct(times, 1.0) * 1000:.0f} ms  "
+              f"over 5 s: {sum(1 for t in times if t > 5)} of {len(times)}  "
+              f"('completed' p99 {pct(completed, 0.99) * 1000:.0f} ms)")  # fmt: skip
+        print(f"answered calls: {got['answered']:.0f}  recordings analysed: "
+              f"{got['analysed']:.0f}  analysis failed: {got['analysis_failed']:.0f}")  # fmt: skip
+        per_minute = got["finished"] / got["elapsed"] * 60
+        print(f"runs finished per minute: {per_minute:.0f}")
+        return per_minute
     finally:
         for p in procs:
             if p.poll() is None:

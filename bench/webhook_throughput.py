@@ -4,8 +4,10 @@ and their latency (p50/p99), against the real app served by uvicorn.
 Set-up: a fresh PostgreSQL database (migrated), N probe runs in ``dialing`` with call SIDs,
 the app in uvicorn worker process(es) with a Twilio account configured, and wrk (C, so the
 load generator leaves the cores to the app; bench/webhook_load.lua) replaying callbacks signed
-exactly as Twilio signs them (``initiated``, ``ringing``, ``in-progress`` and transcription
-events; 10% are repeats, which must be no-ops), each at most once, over 32 connections. The
+exactly as Twilio signs them (``initiated``, ``ringing``, ``in-progress``, a transcription
+event and ``completed``, which ends the call and sends its ``probing.finish`` job to Redis, as
+at scale — no worker consumes it here, so the figure is the webhook's own cost; 10% are
+repeats, which must be no-ops), each at most once, over 32 connections. The
 reference measured in the same run is the same route refused at the signature check (403):
 the framework's share of the cost, without the database.
 
@@ -32,6 +34,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("AUDIT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("AUDIT_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 ACCOUNT = "AC" + "7" * 32
 TOKEN = secrets.token_hex(16)
 # AUDIT_BENCH_PROFILE=/tmp/prof.out: run the (single) app worker under cProfile.
@@ -92,7 +95,8 @@ async def seed_runs(n: int) -> list[tuple[int, str]]:
 def callbacks(
     runs: list[tuple[int, str]], total: int, public: str
 ) -> list[tuple[str, dict[str, str]]]:
-    """(path with query, form params) — one call's life per run, plus 10% repeats."""
+    """(path with query, form params) — one call's life per run (five callbacks, the last
+    ``completed``), plus 10% repeats."""
     base = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
     out: list[tuple[str, dict[str, str]]] = []
     for run_id, sid in runs:
@@ -113,6 +117,7 @@ def callbacks(
                     },
                 )
             )
+        t += dt.timedelta(seconds=1)
         out.append(
             (
                 f"/webhooks/twilio/transcription?run={run_id}",
@@ -124,7 +129,24 @@ def callbacks(
                     "SequenceId": "1",
                     "Track": "inbound_track",
                     "TranscriptionData": '{"transcript": "您好,请问有什么可以帮您?"}',
-                    "Timestamp": (t + dt.timedelta(seconds=1)).isoformat(),
+                    "Timestamp": t.isoformat(),
+                },
+            )
+        )
+        t += dt.timedelta(seconds=30)
+        out.append(
+            (
+                f"/webhooks/twilio/status?run={run_id}",
+                {
+                    "AccountSid": ACCOUNT,
+                    "CallSid": sid,
+                    "CallStatus": "completed",
+                    "CallDuration": "31",
+                    "RecordingSid": "RE" + secrets.token_hex(16),
+                    "Timestamp": t.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+                    "To": "+861055550101",
+                    "From": "+861055550000",
+                    "Direction": "outbound-api",
                 },
             )
         )
@@ -206,6 +228,11 @@ def main() -> None:
         "AUDIT_TWILIO_AUTH_TOKEN": TOKEN,
         "AUDIT_PUBLIC_BASE_URL": public,
         "AUDIT_EMBEDDED_JOBS": "false",
+        # ``completed`` sends probing.finish to this queue (emptied at the end, never run);
+        # a finish would fetch from this dead local address, never from the outside.
+        "AUDIT_BROKER_URL": REDIS,
+        "AUDIT_BROKER_QUEUE": f"bench:{db_name}:jobs",
+        "AUDIT_TWILIO_API_BASE_URL": "http://127.0.0.1:9",
         "AUDIT_LOG_LEVEL": "WARNING",
     }
     os.environ.update({"AUDIT_DATABASE_URL": db_url, "AUDIT_DB_POOL": "false"})
@@ -215,7 +242,7 @@ def main() -> None:
         from audit.db import migrate
 
         asyncio.run(migrate())
-        runs = asyncio.run(seed_runs(args.callbacks // 4 + 1))
+        runs = asyncio.run(seed_runs(args.callbacks // 5 + 1))
         items = callbacks(runs, args.callbacks, public)
         log_path = Path(tempfile.gettempdir()) / f"{db_name}.app.log"
         app_log = open(log_path, "w")  # noqa: SIM115 - closed in finally
@@ -266,6 +293,13 @@ def main() -> None:
             os.killpg(server.pid, 2 if PROFILE else 15)
             server.wait(timeout=20)
         asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        import redis
+
+        client = redis.Redis.from_url(REDIS)
+        queued = sum(int(client.llen(k)) for k in client.scan_iter(match=f"bench:{db_name}*"))
+        for key in client.scan_iter(match=f"bench:{db_name}*"):
+            client.delete(key)
+        print(f"probing.finish jobs sent to Redis by completed callbacks: {queued}")
 
 
 if __name__ == "__main__":
