@@ -160,7 +160,7 @@ async def sample(sim: object, campaign_id: int, total: int, timeout: float) -> d
     }
 
 
-def wait_healthy(base: str, timeout: float = 60) -> None:
+def wait_healthy(base: str, timeout: float = 240) -> None:  # busy machines start slowly
     import httpx
 
     deadline = time.monotonic() + timeout
