@@ -123,3 +123,52 @@ def placed(errors: dict[str, str]) -> dict[str, str]:
     if stray:
         out["__all__"] = "; ".join([*([out["__all__"]] if "__all__" in out else []), *stray])
     return out
+
+
+# ---- refusals in the reader's language -------------------------------------------------------
+# The decision and its English reason are plans.actions'; these only say it in the page's
+# language, from the refusal's status and field (the English reason stays in data-reason).
+REFUSAL_WORDS = {
+    "role": N_("Only %(roles)s may do this."),
+    "four_eyes": N_(
+        "Four eyes: you wrote or edited this plan, so another supervisor must approve it."
+    ),
+    "state": N_("Possible once the plan is “%(needed)s”; it is “%(now)s”."),
+    "edit_state": N_("Only drafts can be edited; the plan is “%(now)s”."),
+    "two_inspectors": N_("An on-site plan needs at least two inspectors (seed 004 Art. 7)."),
+    "one_inspector": N_("Assign at least one inspector before approval."),
+    "open": N_("Some inspections are still open: submit them first."),
+    "pending": N_("Some inspections wait for the second inspector's confirmation."),
+    "none_submitted": N_("No inspection has been submitted yet."),
+}
+
+
+def refusal_words(
+    refusal: Any, action: str, status: str, statuses: dict[str, str], roles: str
+) -> str:
+    """What the page shows beside a disabled button (the reason itself when unrecognised)."""
+    from audit.domain.plans.actions import TRANSITIONS
+
+    reason = refusal.reason
+    key: str | None = None
+    values: dict[str, str] = {"now": statuses.get(status, status), "roles": roles}
+    if refusal.field == "four_eyes":
+        key = "four_eyes"
+    elif refusal.status == 403:
+        key = "role"
+    elif refusal.field == "inspector_ids":
+        key = "two_inspectors" if "two inspectors" in reason else "one_inspector"
+    elif action == "edit" and status != "draft":
+        key = "edit_state"
+    elif action in TRANSITIONS and status != TRANSITIONS[action][0]:
+        key = "state"
+        values["needed"] = statuses.get(TRANSITIONS[action][0], TRANSITIONS[action][0])
+    elif action == "complete":
+        for marker, name in (
+            ("open", "open"),
+            ("waiting", "pending"),
+            ("no submitted", "none_submitted"),
+        ):
+            if marker in reason:
+                key = name
+    return gettext(REFUSAL_WORDS[key], **values) if key else str(reason)

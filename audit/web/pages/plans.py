@@ -25,6 +25,7 @@ from audit.web.nav import NavItem
 from audit.web.pages import _plan_form as plan_form
 from audit.web.pages.base import PageController, page_for, read_form, submit
 from audit.web.pages.operators import kind_options
+from audit.web.templating import role_label
 
 PLANNERS = actions.PLANNER_ROLES  # as the API's POST/PATCH /plans
 PAGE_SIZE = 50
@@ -89,6 +90,10 @@ async def _form(
     )
 
 
+def _roles(action: str) -> str:
+    return gettext(" or ").join(role_label(r) for r in actions.ROLES[action])
+
+
 async def _names(user_ids: list[int]) -> dict[int, str]:
     out = {}
     for user_id in user_ids:
@@ -110,13 +115,24 @@ async def _detail(
     refusals = await actions.plan_actions(plan, actor)
     by_position = sorted((v for v in plan["venues"] if v["in_sample"]), key=lambda v: v["position"])
     inspections, total = await list_inspections(actor, plan_id=plan_id, limit=PAGE_SIZE)
+    status_words = labels()["status"]
     people = [plan["approved_by_id"]] if plan["approved_by_id"] else []
     return Template(
         "plans/detail.html.j2",
         context={
             "plan": plan,
             "operator": await operators.get_operator(plan["operator_id"], actor),
-            "actions": list(refusals.items()),
+            "actions": [
+                (
+                    action,
+                    refusal,
+                    refusal
+                    and plan_form.refusal_words(
+                        refusal, action, plan["status"], status_words, _roles(action)
+                    ),
+                )
+                for action, refusal in refusals.items()
+            ],
             "sample": by_position,
             "not_drawn": [v for v in plan["venues"] if not v["in_sample"]],
             "names": await _names([*plan["inspector_ids"], *people]),

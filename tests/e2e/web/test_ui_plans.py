@@ -47,7 +47,8 @@ async def test_supervisor_creates_and_another_approves_an_on_site_plan(
         window_end=f"{(day + dt.timedelta(days=5)).isoformat()}T18:00",
     )
     assert await page.is_disabled("#plan-approve")
-    assert "four eyes" in (await page.text_content("#why-approve") or "")
+    assert (await page.get_attribute("#why-approve", "data-reason") or "").startswith("four eyes")
+    assert "双人原则" in (await page.text_content("#why-approve") or "")  # in the page's language
     await context.close()
 
     context = await browser.new_context(viewport=PHONE)

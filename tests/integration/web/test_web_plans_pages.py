@@ -143,7 +143,7 @@ async def _buttons(client: Any, plan_id: int) -> tuple[set[str], dict[str, str]]
         live.add("edit")
     reasons = {
         m.group(1): unescape(m.group(2))
-        for m in re.finditer(r'<small id="why-(\w+)" class="why">([^<]*)</small>', html)
+        for m in re.finditer(r'<small id="why-(\w+)" class="why" data-reason="([^"]*)">', html)
     }
     return live, reasons
 
@@ -177,6 +177,8 @@ async def test_the_buttons_are_the_actions_the_api_allows_with_its_reasons(
     await form_login(client, "supervisor")
     _, reasons = await _buttons(client, plan["id"])
     assert reasons["approve"].startswith("four eyes")
+    html = (await client.get(f"/ui/plans/{plan['id']}")).text  # said in the page's language
+    assert "双人原则" in html and "计划为“已批准”时才可执行；当前为“草稿”" in html
 
 
 async def test_approve_and_activate_through_the_page(client: Any, world: Any) -> None:
