@@ -8,7 +8,7 @@ import structlog
 from litestar import Controller, Litestar, Request, Response, get
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar_htmx import HTMXPlugin
 
@@ -19,6 +19,7 @@ from audit.domain.accounts.guards import auth_middleware
 from audit.domains import domain_modules
 from audit.errors import DomainError
 from audit.logging import configure_logging, request_id_middleware
+from audit.openapi import StrictBodySchemaPlugin, components, document
 from audit.settings import Settings, get_settings
 from audit.validation import nul_guard_middleware
 from audit.web.i18n import locale_middleware
@@ -37,7 +38,12 @@ class HealthController(Controller):
     path = "/health"
     tags = ["system"]
 
-    @get("/", summary="Database reachable, migrations current, version")
+    @get(
+        "/",
+        summary="Database reachable, migrations current, version",
+        # degraded: the same report, not an error body
+        responses={503: ResponseSpec(data_container=dict[str, Any], description="Degraded")},
+    )
     async def health(self) -> Response[dict[str, Any]]:
         body: dict[str, Any] = {"version": audit.__version__}
         try:
@@ -123,7 +129,7 @@ def build_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(AuditCSRFMiddleware),
             json_content_type_middleware,
         ],
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), StrictBodySchemaPlugin()],
         before_send=[add_security_headers],
         exception_handlers={DomainError: _domain_error, Exception: _unexpected},
         on_startup=[_startup],
@@ -133,6 +139,7 @@ def build_app(settings: Settings | None = None) -> Litestar:
             version=audit.__version__,
             path="/schema",
             render_plugins=[OfflineSwaggerRenderPlugin()],
+            components=components(settings.session_cookie),
         ),
         request_max_body_size=settings.max_upload_bytes,
         template_config=template_config(),
@@ -142,4 +149,5 @@ def build_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    document(app)  # error responses, empty 204s, auth: derived for every operation
     return app

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -46,20 +47,35 @@ FUTURE_SLACK = dt.timedelta(days=1)
 # ---- NUL ------------------------------------------------------------------------------------
 
 
-def find_nul(value: Any) -> str | None:
-    """Path below ``value`` (``"[0].name"``, ``""`` for ``value`` itself) of the first text
-    holding a NUL, or None. Iterative: any depth."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bad_char(text: str) -> str | None:
+    if "\x00" in text:
+        return "NUL characters are not allowed"
+    if _SURROGATE.search(text):
+        # a lone UTF-16 surrogate ("\\udad7" in JSON) is no character: it cannot be encoded,
+        # stored or logged as UTF-8 (it was a 500 wherever it reached an encoder)
+        return "lone surrogates (\\ud800–\\udfff) are not text"
+    return None
+
+
+def find_bad_text(value: Any) -> tuple[str, str] | None:
+    """(path, why) of the first text below ``value`` (``"[0].name"``, ``""`` for ``value``
+    itself) holding a NUL or a lone surrogate, or None. Iterative: any depth."""
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, v = stack.pop()
         if isinstance(v, str):
-            if "\x00" in v:
-                return path
+            why = _bad_char(v)
+            if why is not None:
+                return path, why
         elif isinstance(v, dict):
             for k, item in v.items():
                 key = str(k)
-                if "\x00" in key:
-                    return f"{path}.{key!r}"
+                why = _bad_char(key)
+                if why is not None:
+                    return f"{path}.{key!r}", why
                 stack.append((f"{path}.{key}", item))
         elif isinstance(v, list | tuple):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(v))
@@ -68,17 +84,51 @@ def find_nul(value: Any) -> str | None:
     return None
 
 
+def find_nul(value: Any) -> str | None:
+    """Path below ``value`` of the first text holding a NUL (or a lone surrogate), or None."""
+    found = find_bad_text(value)
+    return None if found is None else found[0]
+
+
+# Piccolo's Serial and ForeignKey columns are 32-bit integers on PostgreSQL: a larger id in a
+# query failed there (a 500) instead of finding nothing.
+MAX_ROW_ID = 2_147_483_647
+
+
+def names_row_ids(name: str) -> bool:
+    """Is a field or parameter of this name a row id (or a list of them)?"""
+    return name == "id" or name.endswith(("_id", "_ids"))
+
+
+def _row_id_out_of_range(value: Any) -> int | None:
+    values = value if isinstance(value, list | tuple) else [value]
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool) and not 1 <= v <= MAX_ROW_ID:
+            return v
+    return None
+
+
 class ApiIn(BaseModel):
-    """Base of request bodies: no unknown fields, no NUL in any text (400 naming the field)."""
+    """Base of request bodies: no unknown fields, no NUL or lone surrogate in any text, row
+    ids (``id``, ``*_id``, ``*_ids``) in 1 … :data:`MAX_ROW_ID` — each a 400 naming the field."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
-        where = find_nul(value)
-        if where is not None:
-            raise ValueError(f"NUL characters are not allowed ({info.field_name}{where})")
+        found = find_bad_text(value)
+        if found is not None:
+            raise ValueError(f"{found[1]} ({info.field_name}{found[0]})")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _row_ids_in_range(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is not None and names_row_ids(info.field_name):
+            bad = _row_id_out_of_range(value)
+            if bad is not None:
+                raise ValueError(f"{bad} is not an id (ids are 1 … {MAX_ROW_ID})")
         return value
 
 

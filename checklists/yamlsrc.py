@@ -94,7 +94,15 @@ def _check_size(text: str, max_bytes: int) -> None:
 def compose(text: str, max_bytes: int = MAX_BYTES) -> Node | None:
     """The node tree of one YAML document, under the limits above."""
     _check_size(text, max_bytes)
-    loader = StrictLoader(text)
+    try:
+        loader = StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # PyYAML's reader checks every character up front (C0/C1 controls, U+FFFE …): it raises
+        # before parsing, and the error carries a position instead of a mark.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise YamlSyntaxError(
+            line, f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        ) from exc
     try:
         return loader.get_single_node()
     except YamlSyntaxError:

@@ -40,7 +40,12 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["accounts"]
 
-    @post("/login", summary="Log in; sets the session cookie", status_code=200)
+    @post(
+        "/login",
+        summary="Log in; sets the session cookie",
+        status_code=200,
+        raises=[NotAuthorizedException, TooManyRequestsException],
+    )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
     ) -> Response[UserOut]:
