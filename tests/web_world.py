@@ -15,6 +15,7 @@ class WebWorld:
     checklist_versions: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
     plans: list[dict[str, Any]] = field(default_factory=list)
+    inspections: list[dict[str, Any]] = field(default_factory=list)
 
     def user(self, name: str) -> dict[str, Any]:
         return dict(self.cast.users[name])
@@ -52,6 +53,7 @@ async def build_world(cast: Any) -> WebWorld:
         world.checklist_versions.append(row)
     await _portal_records(world)
     await _plan_records(world)
+    await _inspection_records(world)
     return world
 
 
@@ -81,6 +83,27 @@ async def _plan_records(world: WebWorld) -> None:
         cast.actor("admin"),
     )
     world.plans.append(plan)
+
+
+async def _inspection_records(world: WebWorld) -> None:
+    """An open on-site inspection of operator B's hall with a failed item and its photo (the
+    inspection form's page)."""
+    from audit.domain.inspections import services
+    from audit.domain.inspections.answers import AnswerWrite
+    from tests.inspection_world import jpeg_bytes, on_site_plan
+
+    cast = world.cast
+    version = next(v for v in world.checklist_versions if v["checklist_key"] == "business-hall")
+    hall = world.venues["b_hall"]["id"]
+    plan = await on_site_plan(cast, hall, version["id"], name="乙通信营业厅现场检查(进行中)")
+    inspector = cast.actor("inspector1")
+    inspection = await services.open_inspection(plan["id"], hall, None, inspector)
+    write = AnswerWrite("environment.clean", "fail", "地面有积水", "", "world-answer-1")
+    await services.record_answer(inspection["id"], write, inspector)
+    await services.attach_evidence(
+        inspection["id"], "environment.clean", jpeg_bytes(1), "photo", "现场.jpg", inspector
+    )
+    world.inspections.append(inspection)
 
 
 async def _portal_records(world: WebWorld) -> None:

@@ -1,0 +1,151 @@
+"""What the inspection pages show: an inspector's worklist (today's first) and one inspection
+as a form (items, stored answers, evidence, the running score, the submission actions).
+
+Reads only; every rule comes from the services it calls (``access`` for who sees what,
+``services.compute_score`` for the score, ``submission.submission_actions`` for the buttons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from audit.context import Actor
+from audit.domain.inspections import access, services, submission
+from audit.domain.inspections.tables import Inspection
+from audit.domain.plans.access import load_plan, load_plans
+from audit.domain.plans.checklist_versions import pinned_checklist
+from audit.domain.plans.tables import AuditPlan, PlanInspector
+from audit.errors import DomainError
+from audit.settings import get_settings
+
+LIMIT = 50
+_FIELDS = (
+    Inspection.id,
+    Inspection.plan.as_alias("plan_id"),
+    Inspection.plan.name.as_alias("plan_name"),
+    Inspection.plan.window_start.as_alias("window_start"),
+    Inspection.plan.window_end.as_alias("window_end"),
+    Inspection.venue.as_alias("venue_id"),
+    Inspection.venue.name.as_alias("venue_name"),
+    Inspection.status,
+    Inspection.started_at,
+    Inspection.submitted_by_name,
+    Inspection.submitted_at,
+    Inspection.confirmed_by_name,
+    Inspection.score,
+    Inspection.passed,
+)
+
+
+def today_bounds(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Today in the regulator's zone, as an interval of aware datetimes."""
+    zone = get_settings().zone
+    local = (now or dt.datetime.now(dt.UTC)).astimezone(zone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(days=1)
+
+
+def _is_today(row: dict[str, Any], start: dt.datetime, end: dt.datetime) -> bool:
+    return bool(row["window_start"] < end and row["window_end"] >= start)
+
+
+async def _scope(actor: Actor, query: Any) -> Any:
+    """Inspectors: their assigned plans ("mine"); others: the plans they may read."""
+    if actor.role == "inspector":
+        assigned = PlanInspector.select(PlanInspector.plan).where(
+            PlanInspector.inspector == actor.id
+        )
+        return query.where(Inspection.plan.is_in(assigned))
+    readable = await access.readable_plan_ids(actor)
+    if readable is not None:
+        query = query.where(Inspection.plan.is_in(readable or [-1]))
+    return query
+
+
+async def worklist(actor: Actor) -> dict[str, Any]:
+    """Open and pending inspections (those of plans running today first), the latest
+    submitted ones, and the sampled venues of active plans not inspected yet."""
+    start, end = today_bounds()
+    query = Inspection.select(*_FIELDS).where(Inspection.status.is_in(["open", "pending"]))
+    current = (
+        await (await _scope(actor, query))
+        .order_by(Inspection.started_at, ascending=False)
+        .limit(LIMIT)
+    )
+    for row in current:
+        row["today"] = _is_today(row, start, end)
+    current.sort(key=lambda r: not r["today"])  # stable: newest first within each group
+    query = Inspection.select(*_FIELDS).where(Inspection.status == "submitted")
+    done = (
+        await (await _scope(actor, query))
+        .order_by(Inspection.submitted_at, ascending=False)
+        .limit(LIMIT)
+    )
+    return {"current": current, "done": done, "to_start": await to_start(actor, start, end)}
+
+
+async def to_start(actor: Actor, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """(plan, venue) pairs of the active plans ``actor`` may record on whose sampled venue has
+    no inspection yet; plans running today first."""
+    if actor.role not in ("inspector", *access.WRITE_ALL_ROLES):
+        return []
+    query = AuditPlan.select(AuditPlan.id).where(AuditPlan.status == "active")
+    if actor.role == "inspector":
+        query = query.where(
+            AuditPlan.id.is_in(
+                PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
+            )
+        )
+    ids = [r["id"] for r in await query.order_by(AuditPlan.window_start).limit(20)]
+    plans = await load_plans(ids)
+    started = {
+        (r["plan"], r["venue"])
+        for r in await Inspection.select(Inspection.plan, Inspection.venue).where(
+            Inspection.plan.is_in(ids or [-1])
+        )
+    }
+    out = []
+    for plan in plans:
+        by_id = {v["venue_id"]: v for v in plan["venues"]}
+        for venue_id in plan["sample"]:
+            if (plan["id"], venue_id) in started:
+                continue
+            out.append(
+                {
+                    "plan_id": plan["id"],
+                    "plan_name": plan["name"],
+                    "venue_id": venue_id,
+                    "venue_name": by_id[venue_id]["name"],
+                    "venue_kind": by_id[venue_id]["kind"],
+                    "today": _is_today(plan, start, end),
+                }
+            )
+    out.sort(key=lambda r: not r["today"])
+    return out[:LIMIT]
+
+
+async def may_record(inspection: dict[str, Any], actor: Actor) -> bool:
+    try:
+        await access.get_writable(inspection["id"], actor)
+    except DomainError:
+        return False
+    return True
+
+
+async def form(inspection_id: int, actor: Actor) -> dict[str, Any]:
+    """One inspection as the phone form shows it."""
+    inspection = await access.get_readable(inspection_id, actor)
+    plan = await load_plan(inspection["plan_id"])
+    checklist = await pinned_checklist(inspection["checklist_version_id"])
+    answers = {a["item_id"]: a for a in await access.answers_of(inspection_id)}
+    score = await services.compute_score(inspection)
+    return {
+        "inspection": inspection,
+        "plan": plan,
+        "checklist": checklist,
+        "answers": answers,
+        "score": services.score_json(score),
+        "actions": submission.submission_actions(inspection, plan, actor, score),
+        "writable": await may_record(inspection, actor),
+    }
