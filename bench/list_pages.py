@@ -71,6 +71,8 @@ PAGES: list[ListPage] = [
         "/ui/coverage?year=2025",
         "/plans/coverage?year=2025",
     ),
+    ListPage("inspections (inspector)", "inspector1", "/ui/inspections", "/inspections?limit=50"),
+    ListPage("inspections (supervisor)", "supervisor", "/ui/inspections", "/inspections?limit=50"),
     ListPage("audit log", "supervisor", "/ui/audit-log", "/audit-log?limit=50"),
     ListPage(
         "audit log, by record type",
