@@ -92,6 +92,17 @@ PAGES: list[ListPage] = [
         "/ui/audit-log?actor_id=2&since=2025-03-01&until=2025-03-02",
         None,
     ),
+    ListPage("complaints", "analyst", "/ui/complaints", "/complaints?limit=50"),
+    ListPage(
+        "complaints, by operator and issue",
+        "analyst",
+        "/ui/complaints?operator_id=1&issue=billing",
+        "/complaints?operator_id=1&issue=billing&limit=50",
+    ),
+    ListPage(
+        "complaint triggers", "analyst", "/ui/complaints/triggers", "/complaints/triggers?limit=50"
+    ),
+    ListPage("published notices", "analyst", "/public/notices", "/notices?status=issued&limit=50"),
 ]
 
 

@@ -3,6 +3,7 @@ covert spot-checks, which operator users must not see coming (design.md §5)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,10 +16,12 @@ from audit.domain.accounts.guards import STAFF, allow
 from audit.domain.complaints import services
 from audit.domain.complaints.csvparse import CsvLayoutError
 from audit.domain.complaints.importer import ImportOptions
+from audit.domain.complaints.listing import ComplaintFilter, list_complaints
 from audit.domain.complaints.mapping import MAPPINGS_DIR
 from audit.domain.complaints.schemas import (
     ComplaintIn,
     ComplaintOut,
+    ComplaintRow,
     ImportOut,
     TriggerOut,
     TriggerStatusIn,
@@ -33,11 +36,32 @@ DECIDERS = allow("admin", "supervisor")
 MappingName = Annotated[str | None, QueryParameter(pattern=r"^[a-z0-9_]{1,40}$")]
 Source = Annotated[str | None, QueryParameter(min_length=1, max_length=64)]
 Flag = Annotated[bool, QueryParameter()]
+OperatorId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
+Region = Annotated[str | None, QueryParameter(min_length=2, max_length=200)]
+Issue = Annotated[str | None, QueryParameter(min_length=1, max_length=100)]
+Day = Annotated[dt.date | None, QueryParameter()]
+Text = Annotated[str | None, QueryParameter(min_length=1, max_length=200)]
 
 
 class ComplaintController(Controller):
     path = "/complaints"
     tags = ["complaints"]
+
+    @get("/", guards=[READERS], summary="Complaints, newest first, filtered and paged in SQL")
+    async def list_all(
+        self,
+        operator_id: OperatorId = None,
+        region: Region = None,
+        issue: Issue = None,
+        source: Source = None,
+        since: Day = None,
+        until: Day = None,
+        q: Text = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Offset = 0,
+    ) -> list[ComplaintRow]:
+        f = ComplaintFilter(operator_id, region, issue, source, since, until, q)
+        return [ComplaintRow(**r) for r in await list_complaints(f, limit, offset)]
 
     @post("/", guards=[WRITERS], summary="Add one complaint and re-evaluate its key")
     async def add(self, data: JSONBody[ComplaintIn], actor: CurrentActor) -> ComplaintOut:

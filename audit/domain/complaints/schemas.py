@@ -95,3 +95,23 @@ class TriggerOut(BaseModel):
 class TriggerStatusIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     status: Literal["order_issued", "plan_created", "closed"]
+
+
+class ComplaintRow(BaseModel):
+    """One complaint in a list (``GET /complaints``)."""
+
+    id: int
+    source: str
+    external_id: str
+    key: int
+    operator: int
+    operator_name: str
+    region: str
+    region_resolved: bool
+    issue: str
+    issue_mapped: bool
+    classified: bool
+    received_at: str | None
+    received_on: str
+    channel: str
+    summary: str

@@ -257,6 +257,27 @@ async def get_complaint(complaint_id: int, actor: Actor) -> dict[str, Any]:
     return row
 
 
+async def trigger_complaints(ids: list[int]) -> list[dict[str, Any]]:
+    """The complaints of a trigger, in the rule's order (received date, external id)."""
+    if not ids:
+        return []
+    rows = await (
+        Complaint.select(
+            Complaint._meta.primary_key,
+            Complaint.source,
+            Complaint.external_id,
+            Complaint.received_on,
+            Complaint.channel,
+            Complaint.summary,
+        )
+        .where(Complaint._meta.primary_key.is_in([int(i) for i in ids]))
+        .order_by(Complaint.received_on)
+        .order_by(Complaint.external_id)
+        .run()
+    )
+    return list(rows)
+
+
 async def key_count() -> int:
     return await ComplaintKey.count().run()
 

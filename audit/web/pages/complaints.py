@@ -1,0 +1,217 @@
+"""Complaints: the list (filters and paging in SQL), the CSV upload with its rejects file, and
+the triggers with their status, escalation and the drafts they set in motion. Staff only, as
+the API: triggers lead to covert spot-checks (docs/complaints.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import File, Redirect, Template
+
+from audit.api import CurrentActor, Id, Offset
+from audit.domain.accounts.guards import STAFF
+from audit.domain.complaints import services, uploads
+from audit.domain.complaints.listing import ComplaintFilter, list_complaints
+from audit.domain.complaints.tables import TRIGGER_STATUSES
+from audit.domain.complaints.taxonomy import default_taxonomy
+from audit.domain.operators.tables import Operator
+from audit.errors import DomainError
+from audit.web.i18n import N_, gettext
+from audit.web.nav import NavItem
+from audit.web.pages.base import PageController, errors_from, page_for, read_form
+
+WRITERS = ("admin", "supervisor", "inspector", "analyst")  # as POST /complaints/import
+PAGE_SIZE = 50
+UploadId = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{32}$")]
+Opt = Annotated[str | None, QueryParameter(max_length=200)]
+OperatorId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
+Day = Annotated[dt.date | None, QueryParameter()]
+
+STATUS_LABELS = {
+    "new": N_("new"),
+    "order_issued": N_("order issued"),
+    "plan_created": N_("plan created"),
+    "closed": N_("closed"),
+    "superseded": N_("superseded"),
+}
+
+
+async def _operators() -> list[dict[str, Any]]:
+    return list(await Operator.select(Operator.id, Operator.name).order_by(Operator.name).run())
+
+
+def _issues() -> list[tuple[str, str]]:
+    tax = default_taxonomy()
+    return [(code, f"{tax.categories[code].zh} ({code})") for code in tax.codes]
+
+
+def _ref(ref: str | None) -> tuple[str, int] | None:
+    """``"notice:12"`` → ("notice", 12): the kind and id of a trigger's draft."""
+    if not ref or ":" not in ref:
+        return None
+    kind, _, rid = ref.partition(":")
+    return (("plan" if kind == "audit_plan" else kind), int(rid)) if rid.isdigit() else None
+
+
+def _trigger_view(t: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **t,
+        "status_label": gettext(STATUS_LABELS.get(t["status"], t["status"])),
+        "order": _ref(t["order_ref"]),
+        "plan": _ref(t["plan_ref"]),
+    }
+
+
+class ComplaintPages(PageController):
+    path = "/ui/complaints"
+
+    @get("/", guards=[page_for(*STAFF)])
+    async def index(
+        self,
+        operator_id: OperatorId = None,
+        region: Opt = None,
+        issue: Opt = None,
+        source: Opt = None,
+        since: Day = None,
+        until: Day = None,
+        q: Opt = None,
+        offset: Offset = 0,
+    ) -> Template:
+        text = {
+            "region": (region or "").strip(),
+            "issue": issue or "",
+            "source": (source or "").strip(),
+            "q": (q or "").strip(),
+        }
+        filters: dict[str, Any] = {
+            "operator_id": operator_id,
+            **text,
+            "since": since.isoformat() if since else "",
+            "until": until.isoformat() if until else "",
+        }
+        errors: dict[str, str] = {}
+        rows: list[dict[str, Any]] = []
+        try:
+            f = ComplaintFilter(
+                operator_id,
+                text["region"] or None,
+                text["issue"] or None,
+                text["source"] or None,
+                since,
+                until,
+                text["q"] or None,
+            )
+            rows = await list_complaints(f, PAGE_SIZE + 1, offset)
+        except DomainError as exc:
+            errors = errors_from(exc)
+        query = urlencode({k: v for k, v in filters.items() if v})
+        return Template(
+            "complaints/list.html.j2",
+            status_code=422 if errors else 200,
+            context={
+                "rows": rows[:PAGE_SIZE],
+                "has_next": len(rows) > PAGE_SIZE,
+                "offset": offset,
+                "page_size": PAGE_SIZE,
+                "filters": filters,
+                "errors": errors,
+                "base": "/ui/complaints?" + (query + "&" if query else ""),
+                "operators": await _operators(),
+                "issues": _issues(),
+            },
+        )
+
+    @get("/import", guards=[page_for(*WRITERS)])
+    async def import_form(self) -> Template:
+        return self._form({})
+
+    @staticmethod
+    def _form(errors: dict[str, str], status: int = 200) -> Template:
+        return Template(
+            "complaints/import.html.j2",
+            status_code=status,
+            context={"errors": errors, "mappings": uploads.shipped_mappings()},
+        )
+
+    @post("/import", guards=[page_for(*WRITERS)])
+    async def upload(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
+        form = await read_form(request)
+        file = form.get("file")
+        body = await file.read() if isinstance(file, UploadFile) else b""
+        try:
+            upload_id = await uploads.import_upload(
+                body,
+                actor,
+                mapping=str(form.get("mapping") or "") or None,
+                source=str(form.get("source") or "").strip() or None,
+                create_operators=form.get("create_operators") == "1",
+                allow_unknown_regions=form.get("allow_unknown_regions") == "1",
+                allow_unknown_issues=form.get("allow_unknown_issues") == "1",
+            )
+        except DomainError as exc:
+            return self._form(errors_from(exc), 422)
+        return Redirect(f"/ui/complaints/imports/{upload_id}", status_code=303)
+
+    @get("/imports/{upload_id:str}", guards=[page_for(*WRITERS)])
+    async def upload_result(self, upload_id: UploadId) -> Template:
+        return Template(
+            "complaints/import_result.html.j2",
+            context={"s": uploads.summary(upload_id), "upload_id": upload_id},
+        )
+
+    @get("/imports/{upload_id:str}/rejects.csv", guards=[page_for(*WRITERS)])
+    async def rejects(self, upload_id: UploadId) -> File:
+        return File(
+            path=uploads.rejects_path(upload_id),
+            media_type="text/csv; charset=utf-8",
+            filename=f"complaints-{upload_id[:8]}.rejects.csv",
+        )
+
+    @get("/triggers", guards=[page_for(*STAFF)])
+    async def triggers(
+        self,
+        actor: CurrentActor,
+        status: Annotated[str | None, QueryParameter(max_length=20)] = None,
+        operator_id: OperatorId = None,
+        offset: Offset = 0,
+    ) -> Template:
+        chosen = status if status in TRIGGER_STATUSES else None
+        rows = await services.list_triggers(actor, chosen, operator_id, PAGE_SIZE + 1, offset)
+        names = {o["id"]: o["name"] for o in await _operators()}
+        query = urlencode(
+            {k: v for k, v in {"status": chosen, "operator_id": operator_id}.items() if v}
+        )
+        return Template(
+            "complaints/triggers.html.j2",
+            context={
+                "rows": [_trigger_view(t) for t in rows[:PAGE_SIZE]],
+                "has_next": len(rows) > PAGE_SIZE,
+                "offset": offset,
+                "page_size": PAGE_SIZE,
+                "status": chosen or "",
+                "operator_id": operator_id,
+                "statuses": [(s, gettext(STATUS_LABELS[s])) for s in TRIGGER_STATUSES],
+                "operators": names,
+                "base": "/ui/complaints/triggers?" + (query + "&" if query else ""),
+            },
+        )
+
+    @get("/triggers/{trigger_id:int}", guards=[page_for(*STAFF)])
+    async def trigger(self, trigger_id: Id, actor: CurrentActor) -> Template:
+        t = _trigger_view(await services.get_trigger(trigger_id, actor))
+        rows = await services.trigger_complaints(t["complaint_ids"])
+        names = {o["id"]: o["name"] for o in await _operators()}
+        return Template(
+            "complaints/trigger.html.j2",
+            context={"t": t, "complaints": rows, "operator_name": names.get(t["operator"], "")},
+        )
+
+
+ROUTES = [ComplaintPages]
+NAV = [NavItem(N_("Complaints"), "/ui/complaints", STAFF, order=45)]
+DETAIL = {"complaint_trigger": "/ui/complaints/triggers/{id}"}
