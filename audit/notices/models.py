@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from checklists.schema import CITE_HINT, SEED_FILE_RE
@@ -166,13 +167,36 @@ class FindingsReportContent(_Model):
     deadline: dt.date | None = None  # rectification deadline of the failed items, if any
 
 
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
 class OperatorRow(_Model):
     operator: Text
     probes: int = Field(ge=0)
     answered: int = Field(ge=0)
     mean_answer_s: float | None = None
-    compliant: int = Field(ge=0)
-    score: float
+    compliant: int = Field(default=0, ge=0)
+    # hand-typed notices rank by score; a report computed from data ranks by ``rank``
+    score: float | None = None
+    # ---- figures of the public quality report (POST /notices/public-report, docs/reports.md)
+    rank: int | None = Field(default=None, ge=1)
+    answer_ci_low: Share | None = None
+    answer_ci_high: Share | None = None
+    median_answer_s: float | None = None
+    service_level: Share | None = None
+    silent_call: Share | None = None
+    greeting: Share | None = None
+    chats: int = Field(default=0, ge=0)
+    first_response: Share | None = None
+    chat_items: Share | None = None
+    complaints: int | None = Field(default=None, ge=0)
+    complaints_by_category: dict[str, int] = Field(default_factory=dict)
+    subscribers: int | None = Field(default=None, ge=1)
+    complaints_per_million: float | None = Field(default=None, ge=0)
+    change_answer_rate: float | None = None  # percentage points as a share (0.02 = +2 points)
+    change_per_million: float | None = None
+    rectification_notices: int = Field(default=0, ge=0)
+    self_inspection_orders: int = Field(default=0, ge=0)
 
 
 class PublicNoticeContent(_Model):
@@ -180,6 +204,19 @@ class PublicNoticeContent(_Model):
     scope: Text  # region / channels covered
     rows: Annotated[list[OperatorRow], Field(min_length=1)]
     summary: str = ""
+    # set when the figures were computed from data: the structure of MIIT's quarterly notice
+    from_data: bool = False
+    previous_period: str = ""
+    service_level_s: float = 15.0
+    categories: dict[str, str] = Field(default_factory=dict)  # code → printed label
+
+    @model_validator(mode="after")
+    def _ranked_somehow(self) -> PublicNoticeContent:
+        if not self.from_data:
+            unscored = [str(i) for i, r in enumerate(self.rows) if r.score is None]
+            if unscored:
+                raise ValueError(f"rows {', '.join(unscored)}: a score is needed to rank them")
+        return self
 
 
 class ClosedFinding(_Model):

@@ -15,7 +15,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
-from audit.notices import charts, render_followup
+from audit.notices import charts, render_followup, render_report
 from audit.notices.fonts import register_fonts
 from audit.notices.layout import (
     MARGIN_BOTTOM,
@@ -162,7 +162,7 @@ def _findings_report(meta: NoticeMeta, c: FindingsReportContent, st: Styles) -> 
 
 def ranked(rows: PublicNoticeContent) -> list[Any]:
     """Operators by score, best first; ties share a rank (1, 2, 2, 4)."""
-    ordered = sorted(rows.rows, key=lambda r: (-r.score, r.operator))
+    ordered = sorted(rows.rows, key=lambda r: (-(r.score or 0.0), r.operator))
     out: list[Any] = []
     for i, r in enumerate(ordered):
         rank = out[-1][0] if out and out[-1][1].score == r.score else i + 1
@@ -171,6 +171,8 @@ def ranked(rows: PublicNoticeContent) -> list[Any]:
 
 
 def _public_notice(meta: NoticeMeta, c: PublicNoticeContent, st: Styles) -> list[Any]:
+    if c.from_data:
+        return render_report.public_report(meta, c, st)
     ranking = ranked(c)
     rows = [
         [
@@ -180,7 +182,7 @@ def _public_notice(meta: NoticeMeta, c: PublicNoticeContent, st: Styles) -> list
             f"{100 * r.answered / r.probes:.1f}%" if r.probes else "—",
             "—" if r.mean_answer_s is None else f"{r.mean_answer_s:.1f}",
             f"{100 * r.compliant / r.probes:.1f}%" if r.probes else "—",
-            f"{r.score:.1f}",
+            f"{r.score or 0.0:.1f}",
         ]
         for rank, r in ranking
     ]
@@ -200,7 +202,9 @@ def _public_notice(meta: NoticeMeta, c: PublicNoticeContent, st: Styles) -> list
         _p("二、统计图表", st.heading),
         charts.rate_chart([(r.operator, r.answered, r.probes) for _, r in ranking]),
         Spacer(1, 6),
-        charts.hbar_chart([(r.operator, r.score) for _, r in ranking], title="综合得分", unit="分"),
+        charts.hbar_chart(
+            [(r.operator, r.score or 0.0) for _, r in ranking], title="综合得分", unit="分"
+        ),
     ]
 
 

@@ -171,10 +171,12 @@ async def create_public_notice_draft(
     scope: str,
     rows: list[dict[str, Any]],
     source: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Draft a public service-quality notice; rows: operator, probes, answered,
-    mean_answer_s, compliant, score (campaign statistics)."""
-    content = {"period": period, "scope": scope, "rows": rows}
+    mean_answer_s, compliant, score (campaign statistics) — or the public report's figures
+    (``extra``: the report's other content fields, audit.domain.reports.drafting)."""
+    content = {**(extra or {}), "period": period, "scope": scope, "rows": rows}
     return await create_draft(actor, NoticeType.public_notice, None, content, source or {})
 
 

@@ -220,8 +220,40 @@ async def update_draft(
         if not n:
             raise InvalidTransition(f"notice {notice_id} is no longer a draft", field="status")
         after = await load(notice_id)
-        await record(actor, "notice.edit", "notice", notice_id, _snapshot(before), _snapshot(after))
+        old, new = content_changes(before["content"] or {}, after["content"] or {})
+        await record(actor, "notice.edit", "notice", notice_id, {"content": old}, {"content": new})
     return after
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_leaves(v, f"{path}.{k}" if path else str(k)))
+        return out
+    if isinstance(value, list) and value:
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_leaves(v, f"{path}[{i}]"))
+        return out
+    return {path: value}
+
+
+def content_changes(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The edited fields only, by path (``rows[1].probes``), before and after. The whole
+    content would be cut by the audit log's size bound on a long notice (a public report
+    with its figures), losing exactly what the entry is for."""
+    old, new = _leaves(before), _leaves(after)
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k, _GONE) != new.get(k, _GONE))
+    return (
+        {k: old[k] for k in changed if k in old},
+        {k: new[k] for k in changed if k in new},
+    )
+
+
+_GONE = object()
 
 
 async def transition(
