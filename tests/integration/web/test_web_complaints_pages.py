@@ -41,7 +41,10 @@ async def test_upload_rejects_file_and_triggers(client: Any, cast: Any) -> None:
     assert rejects.status_code == 200
     rows = list(csv.reader(io.StringIO(rejects.text)))
     assert rows[0][:4] == ["line", "field", "reason", "external_id"]
-    assert [(x[0], x[1], x[3]) for x in rows[1:]] == [("4", "operator", "E3"), ("6", "received_at", "E5")]
+    assert [(x[0], x[1], x[3]) for x in rows[1:]] == [
+        ("4", "operator", "E3"),
+        ("6", "received_at", "E5"),
+    ]
 
     r = await client.get("/ui/complaints/triggers")
     assert r.status_code == 200
