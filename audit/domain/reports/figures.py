@@ -35,6 +35,10 @@ class Window:
     start_on: dt.date
     end_on: dt.date  # first day after
     province: str | None  # 2-digit GB/T 2260 province prefix; None: the nation
+    # the previous period's start: the queries read both periods in one pass and tell them
+    # apart by a ``cur`` column (1: this period, 0: the previous one)
+    prev_start_at: dt.datetime | None = None
+    prev_start_on: dt.date | None = None
 
 
 class Dialect:
@@ -42,6 +46,14 @@ class Dialect:
 
     def __init__(self, pg: bool) -> None:
         self.pg = pg
+
+    def doc(self, column: str) -> str:
+        # PostgreSQL json is text, re-parsed at every ->; parse once per row into jsonb
+        return f"{column}::jsonb" if self.pg else column
+
+    def fence(self) -> str:
+        # keeps PostgreSQL from inlining the subquery (and parsing the JSON once per use)
+        return " OFFSET 0" if self.pg else ""
 
     def num(self, column: str, *path: str) -> str:
         if self.pg:
@@ -57,7 +69,7 @@ class Dialect:
     def items(self, column: str) -> tuple[str, str]:
         """(FROM-clause table function over ``column.items``, an item's result expression)."""
         if self.pg:
-            return f"json_array_elements({column}->'items') AS it", "(it->>'result')"
+            return f"jsonb_array_elements({column}->'items') AS it", "(it->>'result')"
         return f"json_each({column}, '$.items') AS it", "json_extract(it.value, '$.result')"
 
 
@@ -65,45 +77,57 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _run_scope(w: Window, args: list[Any]) -> str:
-    args += [w.start_at, w.end_at]
-    clause = (
-        "COALESCE(r.started_at, r.created_at) >= {} AND COALESCE(r.started_at, r.created_at) < {}"
-    )
+TS = "COALESCE(r.started_at, r.created_at)"
+
+
+def _run_scope(w: Window, args: list[Any], both: bool = True) -> str:
+    """The runs' time range (both periods, or only the current one) and province."""
+    args += [(w.prev_start_at or w.start_at) if both else w.start_at, w.end_at]
+    clause = f"{TS} >= {{}} AND {TS} < {{}}"
     if w.province:
         args.append(w.province + "%")
         clause += " AND v.region_code LIKE {}"
     return clause
 
 
+def _cur(w: Window, args: list[Any], column: str = TS, day: bool = False) -> str:
+    args.append(w.start_on if day else w.start_at)
+    return f"CASE WHEN {column} >= {{}} THEN 1 ELSE 0 END"
+
+
 def voice_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
-    secs = d.num("r.measures", "answer_seconds")
-    silent = d.text("r.measures", "silent_call", "verdict")
-    greet = d.text("r.measures", "greeting", "verdict")
-    ans = "r.outcome = 'answered'"
-    args: list[Any] = [SERVICE_LEVEL_S]
+    args: list[Any] = []
+    cur = _cur(w, args)
+    m = "x.m"
+    inner = (
+        f"SELECT r.operator AS operator, {cur} AS cur, r.outcome AS outcome,"
+        f" {d.doc('r.measures')} AS m FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
+        f" WHERE r.kind = 'voice' AND r.status IN {_in(ENDED)}"
+        f" AND r.outcome IN {_in(ATTEMPT_OUTCOMES)} AND r.operator IS NOT NULL"
+        f" AND {_run_scope(w, args)}{d.fence()}"
+    )
+    mid = (
+        "SELECT x.operator AS operator, x.cur AS cur,"
+        " CASE WHEN x.outcome = 'answered' THEN 1 ELSE 0 END AS ans,"
+        f" {d.num(m, 'answer_seconds')} AS secs, {d.text(m, 'silent_call', 'verdict')} AS silent,"
+        f" {d.text(m, 'greeting', 'verdict')} AS greet FROM ({inner}) x"
+    )
+    args.insert(0, SERVICE_LEVEL_S)  # placeholders bind in text order: the outer one first
     median = (
-        f", percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN {ans} THEN {secs} END)"
-        " AS median_s"
+        ", percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN ans = 1 THEN secs END) AS median_s"
         if d.pg
         else ""
     )
     sql = (
-        "SELECT r.operator AS operator, COUNT(*) AS attempts,"
-        f" SUM(CASE WHEN {ans} THEN 1 ELSE 0 END) AS answered,"
-        f" SUM(CASE WHEN {ans} AND {secs} <= CAST({{}} AS DOUBLE PRECISION) THEN 1 ELSE 0 END)"
-        " AS in_time,"
-        f" SUM(CASE WHEN {ans} THEN {secs} END) AS seconds_sum,"
-        f" SUM(CASE WHEN {ans} AND {secs} IS NOT NULL THEN 1 ELSE 0 END) AS timed,"
-        f" SUM(CASE WHEN {ans} AND {silent} = 'pass' THEN 1 ELSE 0 END) AS silent_pass,"
-        f" SUM(CASE WHEN {ans} AND {silent} IN ('pass', 'fail') THEN 1 ELSE 0 END) AS silent_n,"
-        f" SUM(CASE WHEN {ans} AND {greet} = 'pass' THEN 1 ELSE 0 END) AS greeting_pass,"
-        f" SUM(CASE WHEN {ans} AND {greet} IN ('pass', 'fail') THEN 1 ELSE 0 END) AS greeting_n"
-        f"{median}"
-        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
-        f" WHERE r.kind = 'voice' AND r.status IN {_in(ENDED)}"
-        f" AND r.outcome IN {_in(ATTEMPT_OUTCOMES)} AND r.operator IS NOT NULL"
-        f" AND {_run_scope(w, args)} GROUP BY r.operator"
+        "SELECT operator, cur, COUNT(*) AS attempts, SUM(ans) AS answered,"
+        " SUM(CASE WHEN ans = 1 AND secs <= CAST({} AS DOUBLE PRECISION) THEN 1 ELSE 0 END)"
+        " AS in_time, SUM(CASE WHEN ans = 1 THEN secs END) AS seconds_sum,"
+        " SUM(CASE WHEN ans = 1 AND secs IS NOT NULL THEN 1 ELSE 0 END) AS timed,"
+        " SUM(CASE WHEN ans = 1 AND silent = 'pass' THEN 1 ELSE 0 END) AS silent_pass,"
+        " SUM(CASE WHEN ans = 1 AND silent IN ('pass', 'fail') THEN 1 ELSE 0 END) AS silent_n,"
+        " SUM(CASE WHEN ans = 1 AND greet = 'pass' THEN 1 ELSE 0 END) AS greeting_pass,"
+        " SUM(CASE WHEN ans = 1 AND greet IN ('pass', 'fail') THEN 1 ELSE 0 END) AS greeting_n"
+        f"{median} FROM ({mid}) y GROUP BY operator, cur"
     )
     return sql, args
 
@@ -112,58 +136,71 @@ def median_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
     """SQLite has no percentile: the middle row(s) by window functions (same definition)."""
     secs = d.num("r.measures", "answer_seconds")
     args: list[Any] = []
+    cur = _cur(w, args)
     sql = (
-        "SELECT operator, AVG(s) AS median_s FROM (SELECT r.operator AS operator, "
-        f"{secs} AS s, ROW_NUMBER() OVER (PARTITION BY r.operator ORDER BY {secs}) AS rn,"
-        " COUNT(*) OVER (PARTITION BY r.operator) AS n"
-        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
+        "SELECT operator, cur, AVG(s) AS median_s FROM (SELECT operator, cur, s,"
+        " ROW_NUMBER() OVER (PARTITION BY operator, cur ORDER BY s) AS rn,"
+        " COUNT(*) OVER (PARTITION BY operator, cur) AS n FROM (SELECT r.operator AS operator,"
+        f" {cur} AS cur, {secs} AS s FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
         f" WHERE r.kind = 'voice' AND r.status IN {_in(ENDED)} AND r.outcome = 'answered'"
-        f" AND r.operator IS NOT NULL AND {secs} IS NOT NULL AND {_run_scope(w, args)}) m"
-        " WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY operator"
+        f" AND r.operator IS NOT NULL AND {secs} IS NOT NULL AND {_run_scope(w, args)}) a) m"
+        " WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY operator, cur"
     )
     return sql, args
 
 
 def chat_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
-    frs = d.num("r.measures", "first_response_seconds")
-    args: list[Any] = [BUSY_SESSIONS, FIRST_RESPONSE_BUSY_S, FIRST_RESPONSE_S]
-    sql = (
-        "SELECT r.operator AS operator, COUNT(*) AS chats,"
-        f" SUM(CASE WHEN {frs} IS NOT NULL THEN 1 ELSE 0 END) AS first_n,"
-        f" SUM(CASE WHEN {frs} <= (CASE WHEN COALESCE(v.sessions_per_day, 0) > {{}}"
-        " THEN CAST({} AS DOUBLE PRECISION) ELSE CAST({} AS DOUBLE PRECISION) END)"
-        " THEN 1 ELSE 0 END) AS first_ok"
-        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
+    args: list[Any] = []
+    cur = _cur(w, args)
+    frs = d.num("x.m", "first_response_seconds")
+    inner = (
+        f"SELECT r.operator AS operator, {cur} AS cur, COALESCE(v.sessions_per_day, 0) AS spd,"
+        f" {d.doc('r.measures')} AS m FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
         " WHERE r.kind = 'chat' AND r.status = 'completed' AND r.measures IS NOT NULL"
-        f" AND r.operator IS NOT NULL AND {_run_scope(w, args)} GROUP BY r.operator"
+        f" AND r.operator IS NOT NULL AND {_run_scope(w, args)}{d.fence()}"
+    )
+    args[:0] = [BUSY_SESSIONS, FIRST_RESPONSE_BUSY_S, FIRST_RESPONSE_S]  # text order
+    sql = (
+        "SELECT operator, cur, COUNT(*) AS chats, SUM(CASE WHEN frs IS NOT NULL THEN 1 ELSE 0"
+        " END) AS first_n, SUM(CASE WHEN frs <= (CASE WHEN spd > {}"
+        " THEN CAST({} AS DOUBLE PRECISION) ELSE CAST({} AS DOUBLE PRECISION) END)"
+        f" THEN 1 ELSE 0 END) AS first_ok FROM (SELECT x.operator AS operator, x.cur AS cur,"
+        f" x.spd AS spd, {frs} AS frs FROM ({inner}) x) y GROUP BY operator, cur"
     )
     return sql, args
 
 
 def chat_items_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
-    table, result = d.items("r.observations")
     args: list[Any] = []
+    cur = _cur(w, args)
+    table, result = d.items("x.o")
+    inner = (
+        f"SELECT r.operator AS operator, {cur} AS cur, {d.doc('r.observations')} AS o"
+        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
+        " WHERE r.kind = 'chat' AND r.status = 'completed' AND r.observations IS NOT NULL"
+        f" AND r.measures IS NOT NULL AND r.operator IS NOT NULL AND {_run_scope(w, args)}"
+        f"{d.fence()}"
+    )
     sql = (
-        "SELECT r.operator AS operator,"
+        "SELECT x.operator AS operator, x.cur AS cur,"
         f" SUM(CASE WHEN {result} = 'pass' THEN 1 ELSE 0 END) AS items_pass,"
         f" SUM(CASE WHEN {result} IN ('pass', 'fail') THEN 1 ELSE 0 END) AS items_n"
-        f" FROM probe_run r LEFT JOIN venue v ON v.id = r.venue, {table}"
-        " WHERE r.kind = 'chat' AND r.status = 'completed' AND r.observations IS NOT NULL"
-        f" AND r.operator IS NOT NULL AND {_run_scope(w, args)} GROUP BY r.operator"
+        f" FROM ({inner}) x, {table} GROUP BY x.operator, x.cur"
     )
     return sql, args
 
 
 def complaints_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
-    args: list[Any] = [w.start_on, w.end_on]
+    args: list[Any] = []
+    cur = _cur(w, args, "received_on", day=True)
+    args += [w.prev_start_on or w.start_on, w.end_on]
     region = ""
     if w.province:
         args.append(w.province + "%")
         region = " AND region LIKE {}"
     sql = (
-        "SELECT operator, issue, COUNT(*) AS n FROM complaint"
-        " WHERE received_on >= {} AND received_on < {}"
-        f"{region} GROUP BY operator, issue"
+        f"SELECT operator, {cur} AS cur, issue, COUNT(*) AS n FROM complaint"
+        f" WHERE received_on >= {{}} AND received_on < {{}}{region} GROUP BY 1, 2, 3"
     )
     return sql, args
 
@@ -171,12 +208,14 @@ def complaints_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
 def actions_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
     """Supervision actions of the period (MIIT lists them): rectification notices and
     self-inspection orders issued, per operator."""
-    args: list[Any] = [w.start_on, w.end_on]
+    args: list[Any] = []
+    cur = _cur(w, args, "issue_date", day=True)
+    args += [w.prev_start_on or w.start_on, w.end_on]
     sql = (
-        "SELECT operator, notice_type, COUNT(*) AS n FROM notice"
+        f"SELECT operator, {cur} AS cur, notice_type, COUNT(*) AS n FROM notice"
         f" WHERE status IN {_in(ISSUED)} AND notice_type IN ('rectification', 'self_inspection')"
         " AND operator IS NOT NULL AND issue_date >= {} AND issue_date < {}"
-        " GROUP BY operator, notice_type"
+        " GROUP BY 1, 2, 3"
     )
     return sql, args
 
@@ -195,7 +234,8 @@ def _plain(value: Any) -> Any:
 
 
 async def run_all(w: Window) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
-    """Rows of every query, and the queries as run (SQL with ``{}`` placeholders, params)."""
+    """Rows of every query (both periods, told apart by ``cur``), and the queries as run
+    (SQL with ``{}`` placeholders, and the parameters)."""
     db = engine()
     d = Dialect(isinstance(db, PostgresEngine))
     queries = dict(QUERIES)
@@ -223,7 +263,7 @@ async def trace(w: Window) -> dict[int, dict[str, Any]]:
         " LEFT JOIN venue v ON v.id = r.venue WHERE r.operator IS NOT NULL AND"
         f" ((r.kind = 'voice' AND r.status IN {_in(ENDED)} AND r.outcome IN"
         f" {_in(ATTEMPT_OUTCOMES)}) OR (r.kind = 'chat' AND r.status = 'completed'"
-        f" AND r.measures IS NOT NULL)) AND {_run_scope(w, args)} ORDER BY r.id"
+        f" AND r.measures IS NOT NULL)) AND {_run_scope(w, args, both=False)} ORDER BY r.id"
     )
     out: dict[int, dict[str, Any]] = {}
 

@@ -43,13 +43,15 @@ def period_of(value: str | None) -> Period:
 
 
 def window(period: Period, province: str | None) -> figures.Window:
+    """The period's bounds (and its previous period's start: one pass reads both)."""
     zone = get_settings().zone
 
     def midnight(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
+    prev = period.previous()
     return figures.Window(midnight(period.start), midnight(period.end), period.start,
-                          period.end, province)  # fmt: skip
+                          period.end, province, midnight(prev.start), prev.start)  # fmt: skip
 
 
 def _rate(k: int, n: int) -> dict[str, Any]:
@@ -92,11 +94,18 @@ def _per_operator(rows: dict[str, list[dict[str, Any]]], subs: dict[int, int]) -
     return out
 
 
-async def _figures(period: Period, province: str | None) -> tuple[dict[int, dict], dict]:
+def _split(rows: dict[str, list[dict[str, Any]]], cur: int) -> dict[str, list[dict[str, Any]]]:
+    return {k: [r for r in v if int(r["cur"]) == cur] for k, v in rows.items()}
+
+
+async def _figures(period: Period, province: str | None) -> tuple[dict, dict, dict]:
+    """(this period's figures, the previous period's, the queries' inputs)."""
     rows, inputs = await figures.run_all(window(period, province))
     subs = await counts_for(period.label)
+    prev_subs = await counts_for(period.previous().label)
     inputs["subscribers"] = {str(k): v for k, v in sorted(subs.items())}
-    return _per_operator(rows, subs), inputs
+    inputs["previous_subscribers"] = {str(k): v for k, v in sorted(prev_subs.items())}
+    return _per_operator(_split(rows, 1), subs), _per_operator(_split(rows, 0), prev_subs), inputs
 
 
 def _empty() -> dict[str, Any]:
@@ -133,9 +142,8 @@ async def public_report(period_label: str | None = None, scope: str | None = Non
     """The report's figures (see docs/reports.md) and the inputs of every query."""
     period = period_of(period_label)
     scope_code, province, scope_name = scope_of(scope)
-    now, inputs = await _figures(period, province)
+    now, before, inputs = await _figures(period, province)
     prev_period = period.previous()
-    before, prev_inputs = await _figures(prev_period, province)
     names = {
         o["id"]: o["name"]
         for o in await Operator.select(Operator.id, Operator.name)
@@ -180,8 +188,11 @@ async def public_report(period_label: str | None = None, scope: str | None = Non
         "inputs": {
             "timezone": get_settings().timezone,
             "period": {"from": period.start.isoformat(), "until": period.end.isoformat()},
+            "previous_period": {
+                "from": prev_period.start.isoformat(),
+                "until": prev_period.end.isoformat(),
+            },
             "queries": inputs,
-            "previous_queries": prev_inputs,
         },
     }
 

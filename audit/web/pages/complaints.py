@@ -30,7 +30,6 @@ PAGE_SIZE = 50
 UploadId = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{32}$")]
 Opt = Annotated[str | None, QueryParameter(max_length=200)]
 OperatorId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
-Day = Annotated[dt.date | None, QueryParameter()]
 
 STATUS_LABELS = {
     "new": N_("new"),
@@ -73,15 +72,38 @@ class ComplaintPages(PageController):
     @get("/", guards=[page_for(*STAFF)])
     async def index(
         self,
-        operator_id: OperatorId = None,
+        operator: Annotated[str | None, QueryParameter(name="operator_id", max_length=12)] = None,
         region: Opt = None,
         issue: Opt = None,
         source: Opt = None,
-        since: Day = None,
-        until: Day = None,
+        since_text: Annotated[str | None, QueryParameter(name="since", max_length=10)] = None,
+        until_text: Annotated[str | None, QueryParameter(name="until", max_length=10)] = None,
         q: Opt = None,
         offset: Offset = 0,
     ) -> Template:
+        # The filter form sends every field, empty ones as "": parsed here, not by the
+        # framework, so an empty choice means "any" and a bad value is shown inline.
+        errors: dict[str, str] = {}
+        operator_id: int | None = None
+        since: dt.date | None = None
+        until: dt.date | None = None
+        picked = (operator or "").strip()
+        if picked:
+            if picked.isdigit() and 0 < int(picked) <= 2_147_483_647:
+                operator_id = int(picked)
+            else:
+                errors["operator_id"] = gettext("Choose one of the options.")
+        for name, raw in (("since", since_text), ("until", until_text)):
+            if (raw or "").strip():
+                try:
+                    day = dt.date.fromisoformat(str(raw).strip())
+                except ValueError:
+                    errors[name] = gettext("Enter a date (YYYY-MM-DD).")
+                    continue
+                if name == "since":
+                    since = day
+                else:
+                    until = day
         text = {
             "region": (region or "").strip(),
             "issue": issue or "",
@@ -94,9 +116,10 @@ class ComplaintPages(PageController):
             "since": since.isoformat() if since else "",
             "until": until.isoformat() if until else "",
         }
-        errors: dict[str, str] = {}
         rows: list[dict[str, Any]] = []
         try:
+            if errors:
+                raise DomainError(next(iter(errors.values())), field=next(iter(errors)))
             f = ComplaintFilter(
                 operator_id,
                 text["region"] or None,
@@ -108,7 +131,7 @@ class ComplaintPages(PageController):
             )
             rows = await list_complaints(f, PAGE_SIZE + 1, offset)
         except DomainError as exc:
-            errors = errors_from(exc)
+            errors = {**errors_from(exc), **errors}
         query = urlencode({k: v for k, v in filters.items() if v})
         return Template(
             "complaints/list.html.j2",

@@ -83,3 +83,16 @@ async def test_page_lists_filters_and_pages(client: Any, cast: Any, monkeypatch:
     assert "offset=2" not in r.text  # two rows: no next page
     r = await client.get("/ui/complaints", params={"since": "2026-05-01", "until": "2026-01-01"})
     assert r.status_code == 422 and "field-error" in r.text
+
+
+async def test_page_empty_filter_fields_mean_any(client: Any, cast: Any) -> None:
+    await operators("OP-A", "OP-B")
+    await _seed(client, cast.headers("inspector1"))
+    await form_login(client, "analyst")
+    # the form sends every field; empty ones are "any" (a browser never omits them)
+    r = await client.get(
+        "/ui/complaints?operator_id=&issue=&region=&source=&since=&until=&q=%E5%A4%9A%E6%89%A3"
+    )
+    assert r.status_code == 200 and "B1" in r.text and "A1" in r.text and "A2" not in r.text
+    r = await client.get("/ui/complaints?operator_id=x&since=2026-13-01")
+    assert r.status_code == 422 and 'id="e-since"' in r.text
