@@ -6,8 +6,11 @@ Domains add groups in ``audit/domain/<name>/cli.py`` (``group``), discovered by 
 from __future__ import annotations
 
 import asyncio
+import copy
+import functools
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -15,12 +18,22 @@ from litestar.cli._utils import LitestarExtensionGroup
 from litestar.cli.main import litestar_group
 
 from audit.domains import domain_modules
+from audit.errors import ConfigError
 
 APP_PATH = "audit.asgi:create_app"
 
 
 def run_async(coro: Any) -> Any:
     return asyncio.run(coro)
+
+
+def database_ready() -> None:
+    """Before a command touches the database: the settings load and the database answers
+    (ConfigError, printed as one line by ``main``, otherwise)."""
+    from audit import dbcheck
+    from audit.settings import load_settings
+
+    run_async(dbcheck.check(load_settings().database_url))
 
 
 @click.group("db", help="Database: migrations and status.")
@@ -30,12 +43,13 @@ def db_group() -> None:
 
 @db_group.command("upgrade", help="Apply every pending migration (SQLite or PostgreSQL).")
 def db_upgrade() -> None:
-    from audit import db
+    from audit import db, dbcheck
     from audit.settings import get_settings
 
+    database_ready()
     run_async(db.migrate())
     pending = run_async(db.pending_migrations())
-    where = get_settings().database_url.split("@")[-1]
+    where = dbcheck.safe_url(get_settings().database_url)
     click.echo(f"database {where}: migrations current" if not pending else f"pending: {pending}")
     if pending:
         sys.exit(1)
@@ -45,6 +59,7 @@ def db_upgrade() -> None:
 def db_status() -> None:
     from audit import db
 
+    database_ready()
     pending = run_async(db.pending_migrations())
     click.echo("current" if not pending else "\n".join(pending))
     sys.exit(1 if pending else 0)
@@ -83,6 +98,7 @@ def users_create(
     from audit.domain.accounts.services import create_user
     from audit.errors import DomainError
 
+    database_ready()
     try:
         data = UserCreate(
             username=username,
@@ -107,6 +123,7 @@ def demo_data() -> None:
     from audit.asgi import create_app
     from audit.demo import load_demo_data
 
+    database_ready()
     run_async(load_demo_data(create_app()))
 
 
@@ -139,6 +156,22 @@ class AuditGroup(LitestarExtensionGroup):
         self._prepare_done = True
 
 
+def _checked_run(run: click.Command) -> click.Command:
+    """Litestar's ``run`` behind our start-up checks (audit/preflight.py)."""
+    original: Callable[..., Any] = run.callback  # type: ignore[assignment]
+
+    @functools.wraps(original)
+    def callback(*args: Any, **kwargs: Any) -> Any:
+        from audit import preflight
+
+        preflight.before_run(kwargs["host"], kwargs["port"], kwargs["fd"], kwargs["uds"])
+        return original(*args, **kwargs)
+
+    checked = copy.copy(run)
+    checked.callback = callback
+    return checked
+
+
 def build_cli() -> click.Group:
     group = AuditGroup(
         name="audit",
@@ -148,6 +181,8 @@ def build_cli() -> click.Group:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     for command in litestar_group.commands.values():
+        if command.name == "run":
+            command = _checked_run(command)
         group.add_command(command)  # type: ignore[arg-type]
     from audit.jobs.cli import COMMANDS as JOB_COMMANDS  # audit worker, audit scheduler
 
@@ -162,7 +197,21 @@ def build_cli() -> click.Group:
 
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", APP_PATH)
-    build_cli()(prog_name="audit")
+    from pydantic import ValidationError
+
+    from audit.settings import config_error
+
+    try:
+        try:
+            build_cli()(prog_name="audit")
+        except ValidationError as exc:
+            if not exc.title.endswith("Settings"):  # AUDIT_* settings classes
+                raise
+            raise config_error(exc) from None
+    except ConfigError as exc:
+        # one line naming the setting and the cause: no traceback, never a password
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

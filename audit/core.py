@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 from litestar_htmx import HTMXPlugin
 
 import audit
-from audit import db
+from audit import db, dbcheck
 from audit.api import DEPENDENCIES
 from audit.domain.accounts.guards import auth_middleware
 from audit.domains import domain_modules
@@ -66,12 +66,26 @@ def _domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[
     return Response(body, status_code=exc.status_code)
 
 
+def database_unavailable(request: Request[Any, Any, Any], cause: BaseException) -> Response[Any]:
+    """503 while the database is away (not a bug: no traceback, one line in the log)."""
+    url = request.app.state.settings.database_url
+    log.warning("database unavailable", path=request.url.path, cause=dbcheck.describe(cause, url))
+    return Response(
+        {"status_code": 503, "detail": "the database is unavailable; try again shortly"},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"retry-after": "30"},
+    )
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     if isinstance(exc, HTTPException):
         body: dict[str, Any] = {"status_code": exc.status_code, "detail": exc.detail}
         if exc.extra:
             body["extra"] = exc.extra
         return Response(body, status_code=exc.status_code, headers=exc.headers)
+    gone = dbcheck.unavailable_cause(exc)
+    if gone is not None:
+        return database_unavailable(request, gone)
     log.exception("unhandled error", path=request.url.path)
     return Response(
         {"status_code": 500, "detail": "internal error; see the server log"},

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from audit import dbcheck
 from audit.settings import Settings, get_settings
 
 
@@ -38,22 +37,11 @@ class ImmediateSQLiteEngine(SQLiteEngine):
 
 def engine_from_url(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.is_absolute():
-            path = Path("/") / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = dbcheck.sqlite_path(url)
+        dbcheck.prepare_sqlite_file(path)  # 0600, before SQLite creates it 0644
         # timeout: wait for a writer instead of failing with "database is locked"
         return ImmediateSQLiteEngine(path=str(path), timeout=30)
-    parts = urlsplit(url)
-    config = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 5432,
-        "user": unquote(parts.username or "postgres"),
-        "database": parts.path.lstrip("/") or "postgres",
-    }
-    if parts.password:
-        config["password"] = unquote(parts.password)
-    return PostgresEngine(config=config)
+    return PostgresEngine(config=dbcheck.pg_config(url))
 
 
 def engine() -> Engine:
@@ -104,7 +92,8 @@ async def pending_migrations() -> list[str]:
 async def start(settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     db = engine()
-    if isinstance(db, PostgresEngine) and settings.db_pool:
+    # idempotent: the web app and its in-process job worker both start it
+    if isinstance(db, PostgresEngine) and settings.db_pool and db.pool is None:
         await db.start_connection_pool()
 
 

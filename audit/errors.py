@@ -16,6 +16,16 @@ class DomainError(Exception):
         self.field = field
 
 
+class ConfigError(Exception):
+    """A setting that cannot work, said in one line naming it and the cause; the CLI prints
+    it and exits non-zero instead of a traceback."""
+
+    def __init__(self, setting: str, cause: str) -> None:
+        super().__init__(f"{setting}: {cause}")
+        self.setting = setting
+        self.cause = cause
+
+
 class NotFound(DomainError):
     status_code = 404
 

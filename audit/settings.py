@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AUDIT_", extra="ignore")
 
-    # database: sqlite:///ABSOLUTE/PATH.sqlite or postgresql://user[:pw]@host:port/db
-    database_url: str = f"sqlite:///{ROOT / 'var' / 'audit.sqlite'}"
+    # database: sqlite:///ABSOLUTE/PATH.sqlite or postgresql://user[:pw]@host:port/db;
+    # unset: var_dir/audit.sqlite (filled in by _default_database below)
+    database_url: str = ""
     db_pool: bool = True  # PostgreSQL connection pool (off in tests: one pool per event loop)
     auto_migrate: bool = False  # migrate at start-up (the embedded default turns it on)
     demo: bool = False  # load demo data and start the local simulators at start-up
@@ -60,14 +61,25 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
-            raise ValueError("AUDIT_DATABASE_URL must start with sqlite:/// or postgresql://")
+        if value and not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            scheme = value.partition(":")[0][:20]  # never echo the rest: it may hold a password
+            raise ValueError(f"must start with sqlite:/// or postgresql:// (not {scheme!r})")
         return value
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        # the SQLite file lives with the other working data, wherever AUDIT_VAR_DIR puts it
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir.resolve() / 'audit.sqlite'}"
+        return self
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"unknown time zone {value[:64]!r} (e.g. Asia/Shanghai)") from None
         return value
 
     @property
@@ -86,3 +98,20 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def load_settings() -> Settings:
+    """``get_settings``, with a bad value reported as one line naming its variable."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise config_error(exc) from None
+
+
+def config_error(exc: ValidationError) -> Exception:
+    """The first problem of a settings ValidationError as a ConfigError naming its variable."""
+    from audit.errors import ConfigError
+
+    err = exc.errors()[0]
+    name = "AUDIT_" + str(err["loc"][0]).upper() if err["loc"] else "AUDIT_*"
+    return ConfigError(name, str(err["msg"]).removeprefix("Value error, "))

@@ -137,7 +137,7 @@ def _generate(directory: Path) -> None:
 def ensure_dev_credentials(directory: Path | str) -> DevCredentials:
     """Return the dev signing credentials in ``directory``, creating them on first use."""
     d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner only: it holds the private key
     paths = [d / ROOT_FILE, d / PASS_FILE, d / P12_FILE]
     if not all(p.is_file() for p in paths):
         with open(d / ".devca.lock", "w") as lock:

@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 
 from audit.domain.probing.telephony import start_embedded_simulator, stop_embedded_simulator
+from audit.errors import ConfigError
 from probes.chat_demo import DemoChatSite
 
 log = structlog.get_logger("audit.probing")
@@ -20,7 +21,14 @@ async def on_startup(app: Any) -> None:
         start_embedded_simulator(settings)
     if settings.demo and _chat_site is None:
         # the demo web-chat venue points here (audit/demo.py)
-        _chat_site = DemoChatSite(port=settings.demo_chat_port).start()
+        try:
+            _chat_site = DemoChatSite(port=settings.demo_chat_port).start()
+        except OSError as exc:
+            raise ConfigError(
+                "AUDIT_DEMO_CHAT_PORT",
+                f"the demo chat site cannot listen on 127.0.0.1:{settings.demo_chat_port} "
+                f"({exc.strerror}); choose a free port",
+            ) from None
         log.info("demo chat site started", url=f"http://127.0.0.1:{settings.demo_chat_port}/chat")
 
 

@@ -28,6 +28,7 @@ from litestar.response import Redirect, Template
 from litestar_htmx import ClientRedirect
 from pydantic import BaseModel, ValidationError
 
+from audit import dbcheck
 from audit.errors import DomainError
 from audit.settings import get_settings
 from audit.web.i18n import N_, gettext
@@ -99,7 +100,9 @@ ERROR_TITLES = {
     404: N_("Page not found"),
     409: N_("Conflict"),
     500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
 }
+DATABASE_AWAY = N_("The database cannot be reached right now. Try again in a minute.")
 
 
 EXPIRED_FORM_TITLE = N_("This form can no longer be sent")
@@ -127,6 +130,16 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         return error_page(status, detail)
     if isinstance(exc, DomainError):
         return error_page(exc.status_code, exc.message)
+    gone = dbcheck.unavailable_cause(exc)
+    if gone is not None:
+        log.warning(
+            "database unavailable",
+            path=request.url.path,
+            cause=dbcheck.describe(gone, get_settings().database_url),
+        )
+        page = error_page(503, gettext(DATABASE_AWAY))
+        page.headers["retry-after"] = "30"
+        return page
     log.exception("unhandled error in a page", path=request.url.path)
     return error_page(500)
 
