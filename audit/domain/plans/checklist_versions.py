@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from audit.context import Actor
+import structlog
+
+from audit.context import SYSTEM, Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
 from audit.domain.plans.tables import ChecklistVersion, PlanChecklist
 from audit.errors import DomainError, NotFound
 from checklists.loader import ChecklistError, checklist_from_data, content_hash, validate_text
 from checklists.schema import Checklist
+
+log = structlog.get_logger("audit.plans")
 
 _SUMMARY = (
     ChecklistVersion.id,
@@ -159,6 +163,44 @@ async def import_checklist(
     return row, True
 
 
+# ``source`` of the checklists shipped in checklists/ (loaded by the demo at every start-up)
+SHIPPED = "checklists/"
+
+
+async def import_shipped(cl: Checklist, file_name: str) -> tuple[dict[str, Any] | None, bool]:
+    """A shipped checklist file, read again at every demo start-up: imported once per content.
+
+    Nothing is created when any version of the checklist already holds this content (not only
+    the latest: an edit made through the API may be newer), nor when the latest version was
+    edited or uploaded through the API — that edit stays the latest, the version new plans and
+    follow-up drafts pin. A changed shipped file over an untouched shipped version becomes the
+    next version. Returns (the version holding or kept instead of it, created).
+    """
+    rows = (
+        await ChecklistVersion.select(
+            ChecklistVersion.id,
+            ChecklistVersion.version,
+            ChecklistVersion.content_hash,
+            ChecklistVersion.source,
+        )
+        .where(ChecklistVersion.checklist_key == cl.id)
+        .order_by(ChecklistVersion.version)
+        .run()
+    )
+    for row in rows:
+        if row["content_hash"] == content_hash(_as_version(cl, row["version"])):
+            return await get_version(row["id"]), False
+    if rows and not (rows[-1]["source"] or "").startswith(SHIPPED):
+        log.info(
+            "shipped checklist not imported: the latest version was edited through the API",
+            checklist=cl.id,
+            file=file_name,
+            kept_version=rows[-1]["version"],
+        )
+        return await get_version(rows[-1]["id"]), False
+    return await import_checklist(cl, SYSTEM, source=SHIPPED + file_name)
+
+
 async def edit_version(version_id: int, cl: Checklist, actor: Actor) -> tuple[dict[str, Any], bool]:
     """Edit a version: in place while no plan uses it, else as a new version.
 
@@ -185,6 +227,8 @@ async def edit_version(version_id: int, cl: Checklist, actor: Actor) -> tuple[di
                     ChecklistVersion.applies_to: list(cl.applies_to),
                     ChecklistVersion.content: pinned.canonical(),
                     ChecklistVersion.content_hash: content_hash(pinned),
+                    # no longer the shipped file's content (import_shipped reads this)
+                    ChecklistVersion.source: f"edit of version {version_id}",
                 }
             )
             .where(ChecklistVersion.id == version_id)
