@@ -16,6 +16,7 @@ class WebWorld:
     notices: list[dict[str, Any]] = field(default_factory=list)
     plans: list[dict[str, Any]] = field(default_factory=list)
     inspections: list[dict[str, Any]] = field(default_factory=list)
+    probe_runs: list[dict[str, Any]] = field(default_factory=list)
 
     def user(self, name: str) -> dict[str, Any]:
         return dict(self.cast.users[name])
@@ -54,6 +55,7 @@ async def build_world(cast: Any) -> WebWorld:
     await _portal_records(world)
     await _plan_records(world)
     await _inspection_records(world)
+    await _probe_records(world)
     return world
 
 
@@ -104,6 +106,74 @@ async def _inspection_records(world: WebWorld) -> None:
         inspection["id"], "environment.clean", jpeg_bytes(1), "photo", "现场.jpg", inspector
     )
     world.inspections.append(inspection)
+
+
+async def _probe_records(world: WebWorld) -> None:
+    """A mystery-shopper recording sent in (a judged voice run with its waveform) and a scored
+    chat run (the probe-run pages' two kinds of detail page)."""
+    import datetime as dt
+    import io
+    import wave
+
+    import numpy as np
+
+    from audit.domain.probing.recordings import RecordingUpload, store_recording
+    from audit.domain.probing.tables import ProbeRun
+    from probes.audio import synth
+
+    samples, _ = synth.silent_call([5.0, 5.0], final_wait_s=5.0)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(np.asarray(samples).astype("<i2").tobytes())
+    at = dt.datetime(2026, 3, 10, 6, 5, tzinfo=dt.UTC)
+    form = RecordingUpload.model_construct(
+        file=None, venue_id=world.venues["a_hotline"]["id"], called_at=at,
+        transcript="您好,甲通信,请问有什么可以帮您?", ivr_offset_s=None, channel=None,
+        inspection_id=None, company=None,
+    )  # fmt: skip
+    world.probe_runs.append(
+        await store_recording(
+            form, buf.getvalue(), world.cast.actor("supervisor"), file_name="a.wav"
+        )
+    )
+    messages = [
+        {"from": "customer", "at": "2026-03-10T06:00:00.000Z", "text": "请问套餐怎么改?"},
+        {"from": "agent", "at": "2026-03-10T06:00:20.000Z", "text": "您好,请问有什么可以帮您?"},
+    ]
+    rows = await ProbeRun.insert(
+        ProbeRun(
+            kind="chat",
+            status="completed",
+            venue=None,
+            operator=world.cast.operator_b["id"],
+            target="https://chat.example.test/",
+            provider="browser",
+            outcome="completed",
+            measures={"first_response_seconds": 20.0, "greeting_ok": True, "taboos": []},
+            observations={
+                "transcript": {"messages": messages},
+                "details": {
+                    "reply_delays": [{"customer_index": 0, "agent_index": 1, "seconds": 20.0}],
+                    "long_waits": [],
+                    "phrase_matches": [{"element": "greeting", "segment": 1, "start": 0, "end": 2}],
+                },
+                "items": [
+                    {
+                        "id": "response.first_reply",
+                        "result": "pass",
+                        "reason": "first_response_seconds=20.0 satisfies the rule",
+                    }
+                ],
+                "verdict": "pass",
+            },
+            started_at=at,
+            created_at=at,
+        )
+    ).returning(ProbeRun.id)
+    world.probe_runs.append({"id": rows[0]["id"], "kind": "chat"})
 
 
 async def _portal_records(world: WebWorld) -> None:

@@ -10,7 +10,9 @@ EVIDENCE_KINDS: tuple[EvidenceKind, ...] = ("photo", "recording", "screenshot", 
 ALLOWED: dict[str, frozenset[str]] = {
     "photo": frozenset({"image/jpeg", "image/png", "image/webp"}),
     "screenshot": frozenset({"image/png", "image/jpeg", "image/webp"}),
-    "recording": frozenset({"audio/wav", "audio/mpeg", "audio/ogg", "audio/flac"}),
+    "recording": frozenset(
+        {"audio/wav", "audio/mpeg", "audio/ogg", "audio/flac", "audio/mp4", "audio/amr"}
+    ),
     "note": frozenset({"text/plain", "application/pdf"}),
 }
 
@@ -42,6 +44,10 @@ def sniff(data: bytes) -> str | None:
         return "audio/ogg"
     if head.startswith(b"fLaC"):
         return "audio/flac"
+    if head.startswith(b"#!AMR"):  # AMR-NB/WB, what many phone recorders write
+        return "audio/amr"
+    if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso", b"3gp", b"MSN", b"M4B"):
+        return "audio/mp4"  # MP4/M4A (AAC) and 3GP recordings of phone apps
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "audio/mpeg"
     if head.startswith(b"%PDF-"):

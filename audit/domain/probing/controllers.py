@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
@@ -13,9 +14,10 @@ from litestar.params import Body, JSONBody, QueryParameter
 from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.plans.checklist_versions import pinned_checklist
-from audit.domain.probing import access, services
+from audit.domain.probing import listing, services
 from audit.domain.probing.channel_webhooks import CHANNEL_WEBHOOKS
 from audit.domain.probing.chat_controllers import CHAT_ROUTES
+from audit.domain.probing.recordings import RecordingController
 from audit.domain.probing.schemas import (
     GreetingOut,
     ProbeRunOut,
@@ -53,7 +55,8 @@ class ProbeRunController(Controller):
     async def start(self, data: JSONBody[StartVoiceRun], actor: CurrentActor) -> ProbeRunOut:
         return ProbeRunOut(**await services.start_voice_run(data, actor))
 
-    @get("/", guards=[READERS])
+    @get("/", guards=[READERS],
+         summary="List probe runs (filters and paging in SQL, newest first)")  # fmt: skip
     async def list_runs(
         self,
         actor: CurrentActor,
@@ -61,13 +64,26 @@ class ProbeRunController(Controller):
         kind: OptText = None,
         inspection_id: OptId = None,
         venue_id: OptId = None,
+        operator_id: OptId = None,
+        plan_id: OptId = None,
+        channel: Annotated[Literal["voice", "chat", "upload"] | None, QueryParameter()] = None,
+        verdict: Annotated[Literal["pass", "fail", "none"] | None, QueryParameter()] = None,
+        since: Annotated[
+            dt.datetime | None, QueryParameter(description="started at or after")
+        ] = None,
+        until: Annotated[dt.datetime | None, QueryParameter(description="started before")] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> list[ProbeRunOut]:
-        rows = await access.list_runs(
-            actor, status=status, kind=kind, inspection_id=inspection_id,
-            venue_id=venue_id, limit=limit, offset=offset,
+        for name, value in (("since", since), ("until", until)):
+            if value is not None and value.tzinfo is None:
+                raise DomainError(f"{name}: give a time zone offset (e.g. +08:00)", field=name)
+        f = listing.RunFilter(
+            operator_id=operator_id, venue_id=venue_id, channel=channel, kind=kind, verdict=verdict,
+            status=status, since=since, until=until, inspection_id=inspection_id,
+            plan_id=plan_id,
         )  # fmt: skip
+        rows = await listing.list_runs(actor, f, limit=limit, offset=offset)
         return [ProbeRunOut(**r) for r in rows]
 
     @get("/{run_id:int}", guards=[READERS])
@@ -138,6 +154,10 @@ class ManualAnalysisController(Controller):
 
 
 ROUTES = [
-    ProbeRunController, ManualAnalysisController, TwilioWebhookController, *CHAT_ROUTES,
+    ProbeRunController,
+    RecordingController,
+    ManualAnalysisController,
+    TwilioWebhookController,
+    *CHAT_ROUTES,
     *CHANNEL_WEBHOOKS,
-]  # fmt: skip
+]
