@@ -17,6 +17,7 @@ class WebWorld:
     plans: list[dict[str, Any]] = field(default_factory=list)
     inspections: list[dict[str, Any]] = field(default_factory=list)
     probe_runs: list[dict[str, Any]] = field(default_factory=list)
+    campaigns: list[dict[str, Any]] = field(default_factory=list)
 
     def user(self, name: str) -> dict[str, Any]:
         return dict(self.cast.users[name])
@@ -174,6 +175,48 @@ async def _probe_records(world: WebWorld) -> None:
         )
     ).returning(ProbeRun.id)
     world.probe_runs.append({"id": rows[0]["id"], "kind": "chat"})
+    await _campaign(world)
+
+
+async def _campaign(world: WebWorld) -> None:
+    """An active plan on operator A's hotline with a scheduled campaign (the campaign pages)."""
+    import datetime as dt
+
+    from audit.domain.campaigns import services as campaigns
+    from audit.domain.campaigns.schemas import CampaignIn
+    from audit.domain.plans.tables import AuditPlan, PlanInspector, PlanVenue
+
+    cast = world.cast
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)
+    plan_id = (
+        await AuditPlan.insert(
+            AuditPlan(
+                name="热线拨测计划", operator=cast.operator_a["id"], method="covert",
+                sampling="comprehensive", window_start=start,
+                window_end=start + dt.timedelta(days=60), status="active",
+            )
+        ).returning(AuditPlan.id)
+    )[0]["id"]  # fmt: skip
+    await PlanInspector.insert(
+        PlanInspector(plan=plan_id, inspector=cast.users["inspector1"]["id"])
+    )
+    venue_id = world.venues["a_hotline"]["id"]
+    await PlanVenue.insert(PlanVenue(plan=plan_id, venue=venue_id, in_sample=True, position=0))
+    later = start + dt.timedelta(days=20)
+    data = CampaignIn.model_validate(
+        {
+            "plan_id": plan_id, "name": "季度热线拨测", "targets": [{"venue_id": venue_id}],
+            "schedule": {
+                "windows": [{"kind": "fixed", "start": later.isoformat(),
+                             "end": (later + dt.timedelta(hours=2)).isoformat()}],
+                "runs_per_target": 2, "caller_ids": ["+861055550000"], "seed": 5,
+                "holiday_calendar": False,
+            },
+        }
+    )  # fmt: skip
+    campaign = await campaigns.create_campaign(data, cast.actor("supervisor"))
+    await campaigns.transition(campaign["id"], "schedule", cast.actor("supervisor"))
+    world.campaigns.append(campaign)
 
 
 async def _portal_records(world: WebWorld) -> None:

@@ -3,14 +3,14 @@ users for their own operator's open (or published) campaigns."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
-from audit.domain.campaigns import reporting, services, stats
+from audit.domain.campaigns import export, reporting, services, stats
 from audit.domain.campaigns.schemas import CampaignIn, Progress, Transition
 from audit.errors import DomainError
 
@@ -70,6 +70,18 @@ class CampaignController(Controller):
     ) -> dict[str, Any]:
         return await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
 
+    @get("/{campaign_id:int}/statistics/export", guards=[READERS],
+         summary="The statistics as CSV or XLSX (the same figures)")  # fmt: skip
+    async def export_statistics(
+        self,
+        campaign_id: Id,
+        actor: CurrentActor,
+        format: Annotated[Literal["csv", "xlsx"], QueryParameter()] = "csv",
+        bands: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    ) -> Response[bytes]:
+        figures = await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
+        return export_response(campaign_id, figures, format)
+
     @get("/{campaign_id:int}/runs", guards=[allow(*STAFF)])
     async def runs(self, campaign_id: Id, actor: CurrentActor) -> list[dict[str, Any]]:
         return await services.list_runs(campaign_id, actor)
@@ -94,6 +106,20 @@ class CampaignController(Controller):
             "population": population,
             "runs_needed": n,
         }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_response(campaign_id: int, figures: dict[str, Any], format: str) -> Response[bytes]:
+    body, media = (
+        (export.to_xlsx(figures), XLSX) if format == "xlsx"
+        else (export.to_csv(figures), "text/csv; charset=utf-8")
+    )  # fmt: skip
+    name = f"campaign-{campaign_id}-statistics.{format}"
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 ROUTES = [CampaignController]

@@ -105,7 +105,7 @@ async def form_login(page: Any, base_url: str, username: str, password: str) -> 
 # ---- the accessibility / layout crawl --------------------------------------------------------
 
 SKIP_PREFIXES = ("/static/", "/schema", "/logout", "/verify/", "/health")
-SKIP_SUFFIXES = ("/pdf", "/content", ".csv", ".json", ".yaml")
+SKIP_SUFFIXES = ("/pdf", "/content", ".csv", ".xlsx", ".json", ".yaml")
 SERIOUS = ("serious", "critical")
 
 
