@@ -107,7 +107,6 @@ async def store_recording(
 ) -> dict[str, Any]:
     """Judge the recording, keep it as evidence and store the run; returns the run."""
     from audit.domain.evidence.services import store_evidence
-    from audit.domain.probing.finish import hand_to_items
     from probes.analysis.audio import AudioError
     from probes.analysis.silent_call import ParamError, SilentCallParams, protocol_params
     from probes.channels.voice.measures import measures_for
@@ -180,8 +179,23 @@ async def store_recording(
         after = {"evidence_id": evidence["id"], "verdict": result.verdict}
         await record(actor, "probe_run.upload", "probe_run", run_id, None, after)
     if data.inspection_id is not None:
-        await hand_to_items(run_id)
+        await _hand_to_items(run_id, checklist, observations, [int(evidence["id"])])
     return await load_run(run_id)
+
+
+async def _hand_to_items(
+    run_id: int, checklist: Any, observations: dict[str, Any], evidence_ids: list[int]
+) -> None:
+    """The inspection's voice-bound items judged as a probe call's are (probing.finish)."""
+    from audit.domain.probing.finish import bind_items
+    from audit.domain.probing.store import channel_of
+    from probes.channels.base import Collected
+
+    run = await load_run(run_id)
+    results = await bind_items(
+        run, channel_of(run), checklist, observations, Collected(observations, evidence_ids)
+    )
+    await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run_id)
 
 
 class RecordingController(Controller):
