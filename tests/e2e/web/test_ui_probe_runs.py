@@ -19,7 +19,13 @@ import numpy as np
 import pytest
 
 from tests.e2e.web.browser import logged_in_context
-from tests.integration.probing.probing_support import ACCOUNT_SID, AUTH_TOKEN, CALLER, sim_config
+from tests.integration.probing.probing_support import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    CALLER,
+    settled,
+    sim_config,
+)
 
 pytestmark = pytest.mark.browser
 COMPLIANT = "+861055550101"  # the demo contact centre's compliant agent
@@ -54,6 +60,7 @@ async def test_run_page_draws_the_three_greetings_of_a_compliant_call(
             assert r.status_code == 201, r.text
             run = r.json()
             await asyncio.to_thread(sim.simulator.wait_call, run["provider_ref"])
+            await settled(run["id"])  # the probing.finish job has stored the results
             r = await http.get(f"/probe-runs/{run['id']}", headers=cast.headers("supervisor"))
             assert r.json()["status"] == "completed", r.json()
     context = await logged_in_context(browser, web_server, world.user("analyst"))
@@ -116,6 +123,7 @@ async def test_a_recording_sent_through_the_form_becomes_a_run_with_its_evidence
     from audit.domain.probing.tables import ProbeRun
 
     m4a = _greeting_m4a(tmp_path)
+    before = await ProbeRun.count()  # the test world's own runs
     venue = world.venues["a_hotline"]
     context = await logged_in_context(browser, web_server, world.user("inspector1"))
     page = await context.new_page()
@@ -126,7 +134,7 @@ async def test_a_recording_sent_through_the_form_becomes_a_run_with_its_evidence
     await page.evaluate("document.getElementById('f-called_at').removeAttribute('required')")
     await page.click("#recording-form button[type=submit]")
     await page.wait_for_selector("#e-called_at", timeout=20_000)
-    assert await ProbeRun.count() == 0
+    assert await ProbeRun.count() == before
     await page.set_input_files("#f-file", str(m4a))
     await page.select_option("#f-venue_id", str(venue["id"]))
     await page.fill("#f-called_at", "2026-03-10T14:05:00")
