@@ -8,6 +8,7 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.evidence.services import get_many
 from audit.domain.inspections.tables import Inspection, ItemEvidence, ItemResult
+from audit.domain.plans import confidentiality
 from audit.domain.plans.access import is_assigned, load_plan, may_see, visible_plan_ids
 from audit.domain.plans.tables import AuditPlan
 from audit.errors import Forbidden, InvalidTransition, NotFound
@@ -56,7 +57,7 @@ async def readable_plan_ids(actor: Actor) -> list[int] | None:
     visible = await visible_plan_ids(actor)
     if actor.is_operator and visible:
         rows = await AuditPlan.select(AuditPlan.id).where(
-            AuditPlan.id.is_in(visible) & (AuditPlan.status == "published")
+            AuditPlan.id.is_in(visible) & (AuditPlan.status == "published")  # rule 2
         )
         return [r["id"] for r in rows]
     return visible
@@ -100,7 +101,7 @@ async def can_read(actor: Actor, inspection: dict[str, Any]) -> bool:
         return False
     # Operators see results only once published (Art. 12 for covert plans; the same for open
     # ones, so a result is never shown before the authority releases it).
-    return not actor.is_operator or plan["status"] == "published"
+    return not actor.is_operator or confidentiality.results_released(plan)
 
 
 async def get_readable(inspection_id: int, actor: Actor) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.evidence import services as evidence
 from audit.domain.inspections.tables import Finding
+from audit.domain.plans import confidentiality
 from audit.domain.plans.access import load_plan, may_see, visible_plan_ids
 
 _FINDING_FIELDS = (
@@ -65,7 +66,7 @@ async def list_findings(
         plans[row["plan_id"]] = plan
         if not may_see(actor, plan, plan["inspector_ids"]):
             continue
-        if actor.is_operator and plan["status"] != "published":
+        if actor.is_operator and not confidentiality.results_released(plan):
             continue
         for key in ("source", "evidence_ids"):
             if isinstance(row[key], str):

@@ -19,9 +19,11 @@ from audit.domain.notices.schemas import (
     DraftPatch,
     FromInspectionIn,
     NoticeOut,
+    OverrideIn,
     RevokeIn,
     VerificationOut,
 )
+from audit.domain.plans import confidentiality
 from audit.errors import Conflict, DomainError
 
 READERS = allow(*ALL_ROLES)
@@ -79,7 +81,12 @@ class NoticeController(Controller):
     @post("/", guards=[DRAFTERS], summary="New draft (content may be incomplete)")
     async def create(self, data: JSONBody[DraftIn], actor: CurrentActor) -> NoticeOut:
         row = await services.create_draft(
-            actor, data.notice_type, data.operator_id, data.content, data.source
+            actor,
+            data.notice_type,
+            data.operator_id,
+            data.content,
+            confidentiality.strip_override(data.source),
+            override=data.override_reason,
         )
         return NoticeOut.of(row)
 
@@ -91,7 +98,9 @@ class NoticeController(Controller):
     async def from_inspection(
         self, inspection_id: Id, data: JSONBody[FromInspectionIn], actor: CurrentActor
     ) -> NoticeOut:
-        row = await drafts.create_rectification_draft(inspection_id, actor, deadline=data.deadline)
+        row = await drafts.create_rectification_draft(
+            inspection_id, actor, deadline=data.deadline, override=data.override_reason
+        )
         return NoticeOut.of(row)
 
     @post(
@@ -99,8 +108,12 @@ class NoticeController(Controller):
         guards=[DRAFTERS],
         summary="Draft a findings report from a submitted inspection",
     )
-    async def report_from_inspection(self, inspection_id: Id, actor: CurrentActor) -> NoticeOut:
-        return NoticeOut.of(await drafts.create_findings_report_draft(inspection_id, actor))
+    async def report_from_inspection(
+        self, inspection_id: Id, actor: CurrentActor, data: JSONBody[OverrideIn | None] = None
+    ) -> NoticeOut:
+        override = data.override_reason if data is not None else None
+        row = await drafts.create_findings_report_draft(inspection_id, actor, override=override)
+        return NoticeOut.of(row)
 
     @patch("/{notice_id:int}", guards=[DRAFTERS], summary="Replace a draft's content")
     async def edit(
@@ -122,8 +135,11 @@ class NoticeController(Controller):
         status_code=200,
         summary="Number, render, sign and store the notice",
     )
-    async def issue(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
-        return NoticeOut.of(await issuing.issue(notice_id, actor))
+    async def issue(
+        self, notice_id: Id, actor: CurrentActor, data: JSONBody[OverrideIn | None] = None
+    ) -> NoticeOut:
+        override = data.override_reason if data is not None else None
+        return NoticeOut.of(await issuing.issue(notice_id, actor, override=override))
 
     @post("/{notice_id:int}/deliver", guards=[DRAFTERS], status_code=200)
     async def deliver(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:

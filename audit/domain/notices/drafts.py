@@ -53,7 +53,11 @@ def _measured(note: str, measures: Any) -> str:
 
 
 async def create_rectification_draft(
-    inspection_id: int, actor: Actor, *, deadline: dt.date | None = None
+    inspection_id: int,
+    actor: Actor,
+    *,
+    deadline: dt.date | None = None,
+    override: str | None = None,
 ) -> dict[str, Any]:
     """Draft a rectification notice from the findings of inspection ``inspection_id``."""
     from audit.domain.inspections.tables import Finding, Inspection, ItemResult
@@ -107,7 +111,13 @@ async def create_rectification_draft(
         "finding_ids": [f["id"] for f in findings],
     }
     return await create_draft(
-        actor, NoticeType.rectification, findings[0]["operator"], content, source
+        actor,
+        NoticeType.rectification,
+        findings[0]["operator"],
+        content,
+        source,
+        override=override,
+        source_field="inspection_id",
     )
 
 
@@ -180,7 +190,9 @@ async def create_public_notice_draft(
     return await create_draft(actor, NoticeType.public_notice, None, content, source or {})
 
 
-async def create_findings_report_draft(inspection_id: int, actor: Actor) -> dict[str, Any]:
+async def create_findings_report_draft(
+    inspection_id: int, actor: Actor, *, override: str | None = None
+) -> dict[str, Any]:
     """Draft a findings report: every item's result and score, compliance per section, and
     answer statistics when the items carry probe measures (answered / answer_seconds)."""
     from audit.domain.inspections.tables import Inspection, ItemResult
@@ -268,4 +280,12 @@ async def create_findings_report_draft(inspection_id: int, actor: Actor) -> dict
         content["answer_rates"] = [{"label": "拨测接通", "passed": answered, "total": total_calls}]
     operator_id = plan["operator"] if plan else None
     source = {"inspection_id": inspection_id, "plan_id": insp["plan_id"]}
-    return await create_draft(actor, NoticeType.findings_report, operator_id, content, source)
+    return await create_draft(
+        actor,
+        NoticeType.findings_report,
+        operator_id,
+        content,
+        source,
+        override=override,
+        source_field="inspection_id",
+    )

@@ -28,6 +28,7 @@ from audit.domain.notices.services import (
     write_tx,
 )
 from audit.domain.notices.tables import Notice, NoticeCounter
+from audit.domain.plans import confidentiality
 from audit.errors import DomainError, InvalidTransition, NotFound
 from audit.notices import sign
 from audit.notices.models import NoticeMeta, NoticeType, check_content, format_number
@@ -87,8 +88,17 @@ def _render_and_sign(
     )
 
 
-async def issue(notice_id: int, actor: Actor, settings: Settings | None = None) -> dict[str, Any]:
-    """approved → issued: allocate the number, render, sign, store with SHA-256, record."""
+async def issue(
+    notice_id: int,
+    actor: Actor,
+    settings: Settings | None = None,
+    *,
+    override: str | None = None,
+) -> dict[str, Any]:
+    """approved → issued: allocate the number, render, sign, store with SHA-256, record.
+
+    Confidentiality rule 4 is checked again here (a plan's status or the draft's text may have
+    changed since drafting): ``override`` is a supervisor's reason to issue anyway."""
     require_role(actor, APPROVERS, "issue notices")
     settings = settings or get_settings()
     try:
@@ -121,6 +131,12 @@ async def issue(notice_id: int, actor: Actor, settings: Settings | None = None) 
                 raise InvalidTransition(
                     f"notice {notice_id} is being issued or was issued", field="status"
                 )
+            granted = await confidentiality.check_may_address(
+                actor, row["operator_id"], row["source"], row["content"], override=override
+            )
+            if granted is not None and confidentiality.OVERRIDE_KEY not in row["source"]:
+                source = {**row["source"], confidentiality.OVERRIDE_KEY: granted}
+                await Notice.update({Notice.source: source}).where(Notice.id == notice_id)
             old = await _check_superseded_target(row)
             seq = await allocate_number(ntype.value, today.year)
             number = format_number(ntype, today.year, seq)

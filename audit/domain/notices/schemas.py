@@ -19,12 +19,20 @@ NoticeTypeName = Literal[
 ]
 
 
+# A supervisor's reason to address a covert plan's findings to the operator before the plan is
+# published (audit/domain/plans/confidentiality.py, rule 4); written to the audit log.
+OverrideReason = (
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None
+)
+
+
 class DraftIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     notice_type: NoticeTypeName
     operator_id: Annotated[int, Field(gt=0, le=2_147_483_647)] | None = None
     content: JsonObject = Field(default_factory=dict)
     source: JsonObject = Field(default_factory=dict)
+    override_reason: OverrideReason = None
 
 
 class DraftPatch(ApiIn):
@@ -40,6 +48,14 @@ class AcknowledgeIn(ApiIn):
 class FromInspectionIn(ApiIn):
     model_config = ConfigDict(extra="forbid")
     deadline: PlanningDate | None = None
+    override_reason: OverrideReason = None
+
+
+class OverrideIn(ApiIn):
+    """Optional body of issuing / drafting a findings report: the confidentiality override."""
+
+    model_config = ConfigDict(extra="forbid")
+    override_reason: OverrideReason = None
 
 
 class RevokeIn(ApiIn):

@@ -20,6 +20,7 @@ from audit.domain.accounts import four_eyes
 from audit.domain.auditlog.services import record
 from audit.domain.notices.tables import ISSUED_STATUSES, Notice
 from audit.domain.operators.tables import Operator
+from audit.domain.plans import confidentiality
 from audit.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from audit.notices.models import NoticeType, check_content
 
@@ -84,15 +85,25 @@ async def load(notice_id: int) -> dict[str, Any]:
 
 
 def visible_to(actor: Actor, row: dict[str, Any]) -> bool:
-    """Operator users see only their own operator's issued notices (never drafts)."""
+    """Operator users see only their own operator's issued notices (never drafts); see
+    :func:`may_read` for the whole rule."""
     if not actor.is_operator:
         return True
     return row["operator_id"] == actor.operator_id and row["status"] in ISSUED_STATUSES
 
 
+async def may_read(actor: Actor, row: dict[str, Any]) -> bool:
+    """:func:`visible_to`, and for operator users the confidentiality rule: never a notice
+    drawing on a covert plan that is not published (unless a supervisor's override is kept
+    with it)."""
+    if not visible_to(actor, row):
+        return False
+    return not actor.is_operator or await confidentiality.notice_released(row)
+
+
 async def get_notice(notice_id: int, actor: Actor) -> dict[str, Any]:
     row = await load(notice_id)
-    if not visible_to(actor, row):  # not theirs or not issued: the same 404 as missing
+    if not await may_read(actor, row):  # not theirs, not issued, withheld: 404 as missing
         raise NotFound(f"notice {notice_id} not found")
     return row
 
@@ -119,8 +130,10 @@ async def list_notices(
         query = query.where(Notice.notice_type == notice_type)
     if operator_id is not None:
         query = query.where(Notice.operator == operator_id)
-    rows = await query.limit(limit).offset(offset).run()
-    return [with_missing(_decode(r)) for r in rows]
+    rows = [with_missing(_decode(r)) for r in await query.limit(limit).offset(offset).run()]
+    if actor.is_operator:
+        rows = [r for r in rows if await confidentiality.notice_released(r)]
+    return rows
 
 
 async def _addressee(operator_id: int | None, notice_type: NoticeType) -> str:
@@ -148,10 +161,14 @@ async def create_draft(
     *,
     supersedes: int | None = None,
     token: str | None = None,
+    override: str | None = None,
+    source_field: str = "source",
 ) -> dict[str, Any]:
     """A new draft; content may be incomplete (``missing`` lists what approval still needs).
 
     ``token`` (the public verification id) is drawn at random unless given (tests seed it).
+    A draft addressed to an operator that draws on a covert plan's work needs the plan
+    published, or ``override`` (a supervisor's reason; confidentiality rule 4).
     """
     require_role(actor, DRAFTERS, "draft notices")
     try:
@@ -159,7 +176,13 @@ async def create_draft(
     except ValueError as exc:
         raise DomainError(f"unknown notice type {notice_type!r}", field="notice_type") from exc
     addressee = await _addressee(operator_id, ntype)
+    source = dict(source or {})
     async with write_tx():
+        granted = await confidentiality.check_may_address(
+            actor, operator_id, source, content, override=override, field=source_field
+        )
+        if granted is not None:
+            source[confidentiality.OVERRIDE_KEY] = granted
         rows = (
             await Notice.insert(
                 Notice(
@@ -169,7 +192,7 @@ async def create_draft(
                     operator=operator_id,
                     addressee=addressee,
                     content=content,
-                    source=source or {},
+                    source=source,
                     supersedes=supersedes,
                     created_by=actor.id,
                 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.context import Actor
+from audit.domain.plans import confidentiality
 from audit.domain.plans.tables import (
     AuditPlan,
     PlanChecklist,
@@ -42,10 +43,8 @@ _PLAN_FIELDS = (
 )
 
 
-def operator_may_see(plan: dict[str, Any]) -> bool:
-    if plan["status"] == "published":
-        return True
-    return plan["method"] == "open" and plan["status"] != "draft"
+# the rule lives in confidentiality.py (one place for every path an operator can read)
+operator_may_see = confidentiality.operator_may_see_plan
 
 
 def may_see(actor: Actor, plan: dict[str, Any], inspector_ids: list[int]) -> bool:

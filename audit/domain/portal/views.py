@@ -11,7 +11,7 @@ from audit.context import Actor
 from audit.domain.accounts.tables import User
 from audit.domain.auditlog.services import entries
 from audit.domain.evidence.services import get_many
-from audit.domain.notices.services import list_notices, visible_to
+from audit.domain.notices.services import list_notices, may_read
 from audit.domain.notices.services import load as load_notice
 from audit.domain.portal import items, operator_side, states
 from audit.domain.portal.config import get_portal_settings
@@ -138,7 +138,10 @@ async def finding_view(item: dict[str, Any], actor: Actor, *, full: bool = True,
 async def get_finding(item_id: int, actor: Actor) -> dict[str, Any]:
     """One finding for ``actor``: operator users only their own operator's (else 404)."""
     item = await items.load(item_id)
-    if actor.is_operator and item["operator_id"] != actor.operator_id:
+    if actor.is_operator and (
+        item["operator_id"] != actor.operator_id
+        or not await may_read(actor, await load_notice(item["notice_id"]))
+    ):
         raise NotFound(f"finding {item_id} not found")
     return await finding_view(item, actor)
 
@@ -156,6 +159,8 @@ async def list_findings(actor: Actor, *, notice_id: int | None = None, state: st
     for item in rows:
         notice = notices.get(item["notice_id"]) or await load_notice(item["notice_id"])
         notices[item["notice_id"]] = notice
+        if actor.is_operator and not await may_read(actor, notice):
+            continue
         out.append(await finding_view(item, actor, full=False, notice=notice))
     return out
 
@@ -212,7 +217,7 @@ async def inbox(actor: Actor, operator_id: int | None = None,
 
 async def notice_detail(notice_id: int, actor: Actor) -> dict[str, Any]:
     notice = await load_notice(notice_id)
-    if not visible_to(actor, notice) or notice["status"] in ("draft", "approved"):
+    if not await may_read(actor, notice) or notice["status"] in ("draft", "approved"):
         raise NotFound(f"notice {notice_id} not found")
     found = await items.list_items(notice_id=notice_id)
     from audit.domain.delivery.outbox import viewed

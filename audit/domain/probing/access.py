@@ -64,6 +64,7 @@ async def load_run(run_id: int) -> dict[str, Any]:
 
 async def may_read(run: dict[str, Any], actor: Actor) -> bool:
     from audit.domain.plans.access import load_plan, may_see
+    from audit.domain.plans.confidentiality import results_released
 
     if actor.role in READ_ALL or (actor.id is None and actor.role == "system"):
         return True
@@ -72,7 +73,7 @@ async def may_read(run: dict[str, Any], actor: Actor) -> bool:
     plan = await load_plan(run["plan_id"])
     if not may_see(actor, plan, plan["inspector_ids"]):
         return False
-    return not actor.is_operator or plan["status"] == "published"
+    return not actor.is_operator or results_released(plan)
 
 
 async def check_readable(run: dict[str, Any], actor: Actor) -> None:

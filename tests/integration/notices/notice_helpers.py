@@ -33,8 +33,10 @@ async def issued_notice(
     return await issuing.issue(draft["id"], sup)
 
 
-async def submitted_inspection(client: Any, world: World) -> int:
-    """A submitted business-hall inspection of operator A that failed two items (tariffs, wait)."""
+async def submitted_inspection(client: Any, world: World, publish: bool = True) -> int:
+    """A submitted business-hall inspection of operator A that failed two items (tariffs, wait),
+    of a covert plan that is then completed and published (so its findings may be addressed to
+    the operator) unless ``publish`` is False (the plan stays active)."""
     plan = await active_plan(client, world, method="covert")
     h = world.cast.headers("inspector2")
     r = await client.post(
@@ -63,6 +65,11 @@ async def submitted_inspection(client: Any, world: World) -> int:
         headers=h,
     )
     await submit_confirmed(client, world, iid, "inspector2")
+    if publish:
+        sup = world.cast.headers("supervisor")
+        for action in ("complete", "publish"):
+            r = await client.post(f"/plans/{plan['id']}/{action}", headers=sup)
+            assert r.status_code == 200, r.text
     return int(iid)
 
 
