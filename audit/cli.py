@@ -197,6 +197,10 @@ def build_cli() -> click.Group:
 
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", APP_PATH)
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default and rewrites the client
+    # address before we see it; AUDIT_TRUSTED_PROXIES is the one list of trusted proxies
+    # (audit/domain/accounts/clientaddr.py), so uvicorn trusts none unless told otherwise.
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
     from pydantic import ValidationError
 
     from audit.settings import config_error

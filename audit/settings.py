@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -39,8 +40,12 @@ class Settings(BaseSettings):
     session_cookie: str = "audit_session"
     session_cookie_secure: bool = True
     session_ttl_hours: int = 12
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # per account in the window
+    login_max_failures_per_address: int = 20  # per client address (password spraying)
     login_window_seconds: int = 300
+    # reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-
+    # separated); the client address is then the first untrusted hop from the right
+    trusted_proxies: str = ""
     # signs the web forms' CSRF tokens; default: a random secret kept in var_dir/csrf-secret
     csrf_secret: SecretStr | None = None
 
@@ -72,6 +77,23 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir.resolve() / 'audit.sqlite'}"
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        from audit.domain.accounts.clientaddr import parse_networks
+
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"AUDIT_TRUSTED_PROXIES: {exc}") from None
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Any, ...]:
+        from audit.domain.accounts.clientaddr import parse_networks
+
+        return parse_networks(self.trusted_proxies)
 
     @field_validator("timezone")
     @classmethod

@@ -10,9 +10,8 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from audit.api import CurrentActor, CurrentUser, Id
-from audit.domain.accounts import services
+from audit.domain.accounts import clientaddr, services
 from audit.domain.accounts.guards import allow, logged_in, set_session_cookie
-from audit.domain.accounts.ratelimit import LoginThrottle
 from audit.domain.accounts.schemas import (
     LoginIn,
     TokenCreate,
@@ -25,15 +24,9 @@ from audit.domain.accounts.schemas import (
 from audit.settings import get_settings
 
 
-def _throttle() -> LoginThrottle:
-    s = get_settings()
-    global _THROTTLE
-    if _THROTTLE is None:
-        _THROTTLE = LoginThrottle(s.login_max_failures, s.login_window_seconds)
-    return _THROTTLE
-
-
-_THROTTLE: LoginThrottle | None = None
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address, through the trusted proxies only (``AUDIT_TRUSTED_PROXIES``)."""
+    return clientaddr.client_address(request.scope, get_settings().trusted_proxy_networks)
 
 
 class AuthController(Controller):
@@ -50,17 +43,12 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[LoginIn]
     ) -> Response[UserOut]:
         settings = get_settings()
-        client = request.client.host if request.client else "unknown"
-        wait = _throttle().retry_after(client, data.username)
-        if wait is not None:
-            raise TooManyRequestsException(
-                "too many failed logins; try again later", headers={"Retry-After": str(wait)}
-            )
-        user = await services.authenticate(data.username, data.password)
+        try:
+            user = await services.log_in(data.username, data.password, client_address(request))
+        except services.LoginThrottled as exc:
+            raise TooManyRequestsException(exc.message, headers=exc.headers) from None
         if user is None:
-            _throttle().failed(client, data.username)
             raise NotAuthorizedException("wrong username or password")
-        _throttle().succeeded(client, data.username)
         token = await services.start_session(user, settings.session_ttl_hours)
         response = Response(UserOut(**user))
         set_session_cookie(response, token)

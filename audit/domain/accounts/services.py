@@ -8,11 +8,13 @@ from typing import Any
 from audit.context import Actor
 from audit.db import engine
 from audit.domain.accounts.passwords import digest, hash_password, new_token, verify_password
+from audit.domain.accounts.ratelimit import LoginThrottle
 from audit.domain.accounts.schemas import TokenCreate, UserCreate, UserUpdate
 from audit.domain.accounts.tables import ApiToken, User, WebSession
 from audit.domain.auditlog.services import record
 from audit.domain.operators.tables import Operator
 from audit.errors import Conflict, DomainError, NotFound
+from audit.settings import get_settings
 
 _USER_FIELDS = (
     User.id,
@@ -137,6 +139,64 @@ async def set_language(user: dict[str, Any], language: str) -> None:
     if language not in LANGUAGES:
         raise DomainError(f"language must be one of {', '.join(LANGUAGES)}", field="language")
     await User.update({User.language: language}).where(User.id == user["id"]).run()
+
+
+class LoginThrottled(DomainError):
+    """429: too many failed logins for this account or from this address."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many failed logins; try again later")
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+_THROTTLE: LoginThrottle | None = None
+
+
+def login_throttle() -> LoginThrottle:
+    """The one login throttle of this process (the API and the HTML form share it)."""
+    global _THROTTLE
+    if _THROTTLE is None:
+        s = get_settings()
+        _THROTTLE = LoginThrottle(
+            s.login_max_failures, s.login_window_seconds, s.login_max_failures_per_address
+        )
+    return _THROTTLE
+
+
+def reset_login_throttle() -> None:
+    """Forget every window (a new app: start-up, or each test's app)."""
+    global _THROTTLE
+    _THROTTLE = None
+
+
+async def log_in(username: str, password: str, address: str) -> dict[str, Any] | None:
+    """Check a login attempt from ``address`` (resolved by :mod:`clientaddr`): the user, or
+    None for wrong credentials; raises :class:`LoginThrottled` while the account or the
+    address is blocked (even for the right password). Every failure is audit-logged."""
+    throttle = login_throttle()
+    wait = throttle.retry_after(address, username)
+    if wait is not None:
+        await _failed_login(username, address, "throttled")
+        raise LoginThrottled(wait)
+    user = await authenticate(username, password)
+    if user is None:
+        throttle.failed(address, username)
+        await _failed_login(username, address, "wrong credentials")
+        return None
+    throttle.succeeded(address, username)
+    return user
+
+
+async def _failed_login(username: str, address: str, reason: str) -> None:
+    row = await User.select(User.id).where(User.username == username).first()
+    # the attempted name, never the password; an unknown name is logged as given (cut short)
+    after = {"username": username[:150], "address": address, "reason": reason}
+    actor = Actor(id=None, name=f"login:{username[:100]}", role="anonymous")
+    entity_id = row["id"] if row else username[:100]
+    await record(actor, "session.login_failed", "user", entity_id, None, after)
 
 
 async def authenticate(username: str, password: str) -> dict[str, Any] | None:

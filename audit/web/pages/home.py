@@ -12,8 +12,8 @@ from pydantic import ConfigDict, StringConstraints
 
 from audit.api import CurrentUser
 from audit.domain.accounts import services as accounts
+from audit.domain.accounts.controllers import client_address
 from audit.domain.accounts.guards import ALL_ROLES, set_session_cookie
-from audit.errors import DomainError
 from audit.settings import get_settings
 from audit.validation import ApiIn
 from audit.web import dashboard
@@ -61,15 +61,15 @@ class HomePages(PageController):
 
     @post("/login", status_code=200)
     async def login(
-        self, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         settings = get_settings()
-        try:
-            user = await accounts.authenticate(data.username, data.password)
-        except DomainError as exc:
-            if exc.status_code != 429:  # the accounts service's login throttle
-                raise
-            retry = getattr(exc, "headers", {}).get("Retry-After", "")
+        try:  # the same throttle as POST /auth/login (the accounts service)
+            user = await accounts.log_in(data.username, data.password, client_address(request))
+        except accounts.LoginThrottled as exc:
+            retry = str(exc.retry_after)
             return Template(
                 "login.html.j2",
                 context={

@@ -40,7 +40,15 @@ def serve_app() -> Iterator[str]:
     from audit.core import build_app
 
     server = uvicorn.Server(
-        uvicorn.Config(build_app(), host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        # proxy_headers off, as `audit run` has it: AUDIT_TRUSTED_PROXIES decides whom to believe
+        uvicorn.Config(
+            build_app(),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=False,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

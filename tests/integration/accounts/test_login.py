@@ -37,9 +37,9 @@ async def test_logout_ends_the_session(client: Any, cast: Any) -> None:
 async def test_repeated_failures_are_throttled_then_even_the_right_password_waits(
     client: Any, cast: Any, settings: Any
 ) -> None:
-    from audit.domain.accounts import controllers
+    from audit.domain.accounts import services
 
-    controllers._THROTTLE = None  # a fresh window for this test
+    services.reset_login_throttle()  # a fresh window for this test
     for _ in range(settings.login_max_failures):
         r = await client.post("/auth/login", json={"username": "supervisor", "password": "bad"})
         assert r.status_code == 401
@@ -49,7 +49,6 @@ async def test_repeated_failures_are_throttled_then_even_the_right_password_wait
     # another account from the same client is not blocked
     r = await client.post("/auth/login", json={"username": "analyst", "password": CAST_PASSWORD})
     assert r.status_code == 200
-    controllers._THROTTLE = None
 
 
 async def test_inactive_user_cannot_log_in(client: Any, cast: Any) -> None:
