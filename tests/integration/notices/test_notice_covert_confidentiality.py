@@ -62,9 +62,7 @@ async def test_a_supervisor_override_is_logged_and_kept(client: Any, cast: Any) 
     draft = r.json()
     kept = draft["source"]["confidentiality_override"]
     assert kept["plans"] == [plan_id] and kept["by"] == "supervisor"
-    logged = await AuditEntry.select().where(
-        AuditEntry.action == "plan.confidentiality_override"
-    )
+    logged = await AuditEntry.select().where(AuditEntry.action == "plan.confidentiality_override")
     assert len(logged) == 1 and "危及用户安全" in str(logged[0]["after"])
     content = dict(draft["content"])
     content["findings"] = [{**f, "rectification": "立即整改"} for f in content["findings"]]
@@ -120,4 +118,3 @@ async def test_operator_never_reads_a_notice_drawing_on_a_withheld_plan(
         r = await client.post(f"/plans/{plan_id}/{action}", headers=cast.headers("supervisor"))
         assert r.status_code == 200, r.text
     assert (await client.get(f"/notices/{clean['id']}", headers=op)).status_code == 200
-

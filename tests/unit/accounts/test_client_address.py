@@ -34,5 +34,5 @@ def test_without_trusted_proxies_the_peer_is_the_client() -> None:
 
 
 def test_a_bad_setting_names_the_entry() -> None:
-    with pytest.raises(ValueError, match="'10.0.0.300'"):
+    with pytest.raises(ValueError, match=r"'10\.0\.0\.300'"):
         parse_networks("10.0.0.0/8, 10.0.0.300")
