@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from audit.context import Actor
-from audit.domain.campaigns.services import get_campaign
+from audit.domain.campaigns.services import campaign_results
 from audit.domain.campaigns.stats import (
     Rate,
     RunResult,
@@ -126,7 +126,7 @@ async def item_compliance(campaign_id: int) -> list[dict[str, Any]]:
 async def campaign_statistics(
     campaign_id: int, actor: Actor, band_edges: tuple[int, ...] | None = None
 ) -> dict[str, Any]:
-    campaign = await get_campaign(campaign_id, actor)
+    campaign = await campaign_results(campaign_id, actor)
     results = await run_results(campaign_id)
     threshold = float(campaign["service_level_s"])
     tz = str(campaign["spec"].get("timezone") or "Asia/Shanghai")

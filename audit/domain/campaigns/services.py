@@ -31,6 +31,7 @@ from audit.domain.campaigns.schemas import CampaignIn
 from audit.domain.campaigns.tables import CampaignRun, CampaignTarget, ProbeCampaign
 from audit.domain.operators.tables import Venue
 from audit.domain.plans import access as plan_access
+from audit.domain.plans import confidentiality
 from audit.domain.probing.chat import CHAT_VENUE_KINDS
 from audit.domain.probing.listening import check_listen_time
 from audit.errors import DomainError, InvalidTransition, NotFound
@@ -60,6 +61,25 @@ def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 async def get_campaign(campaign_id: int, actor: Actor) -> dict[str, Any]:
+    """The campaign; for operator users only what confidentiality rule 3 lets them see (no
+    schedule, seed, caller IDs or targets — not even for open plans)."""
+    row = await load_campaign(campaign_id, actor)
+    return confidentiality.operator_view_of_campaign(row) if actor.is_operator else row
+
+
+async def campaign_results(campaign_id: int, actor: Actor) -> dict[str, Any]:
+    """The whole campaign, for showing its results: operator users only once the plan is
+    published (rule 2), else 404 as for a missing campaign."""
+    row = await load_campaign(campaign_id, actor)
+    if actor.is_operator:
+        plan = await plan_access.get_plan(row["plan"], actor)
+        if not confidentiality.results_released(plan):
+            raise NotFound(f"campaign {campaign_id} not found")
+    return row
+
+
+async def load_campaign(campaign_id: int, actor: Actor) -> dict[str, Any]:
+    """The whole campaign if ``actor`` may see its plan (no redaction: callers decide)."""
     row = await ProbeCampaign.select().where(ProbeCampaign.id == campaign_id).first().run()
     if row is None:
         raise NotFound(f"campaign {campaign_id} not found")
@@ -85,7 +105,10 @@ async def list_campaigns(actor: Actor, plan_id: int | None = None) -> list[dict[
         query = query.where(ProbeCampaign.plan == plan_id)
     rows = await query.run()
     visible = await plan_access.visible_plan_ids(actor)
-    return [_decode(r, "spec") for r in rows if visible is None or r["plan"] in visible]
+    out = [_decode(r, "spec") for r in rows if visible is None or r["plan"] in visible]
+    if actor.is_operator:
+        return [confidentiality.operator_view_of_campaign(r) for r in out]
+    return out
 
 
 def plan_bounds(plan: dict[str, Any]) -> Bounds:
@@ -294,7 +317,8 @@ async def transition(campaign_id: int, action: str, actor: Actor) -> dict[str, A
 
 
 async def progress(campaign_id: int, actor: Actor) -> dict[str, Any]:
-    campaign = await get_campaign(campaign_id, actor)
+    # counts of planned and remaining runs tell when calls are still to come: results only
+    campaign = await campaign_results(campaign_id, actor)
     rows = (
         await CampaignRun.select(CampaignRun.status, CampaignRun.outcome)
         .where(CampaignRun.campaign == campaign_id)
@@ -320,7 +344,7 @@ async def progress(campaign_id: int, actor: Actor) -> dict[str, Any]:
 
 
 async def list_runs(campaign_id: int, actor: Actor, limit: int = 10_000) -> list[dict[str, Any]]:
-    await get_campaign(campaign_id, actor)
+    await load_campaign(campaign_id, actor)
     rows = (
         await CampaignRun.select(
             CampaignRun.id,

@@ -129,7 +129,7 @@ async def get_plan(plan_id: int, actor: Actor) -> dict[str, Any]:
     plan = await load_plan(plan_id)
     if not may_see(actor, plan, plan["inspector_ids"]):
         raise NotFound(f"plan {plan_id} not found")
-    return plan
+    return confidentiality.operator_view_of_plan(plan) if actor.is_operator else plan
 
 
 async def visible_plan_ids(actor: Actor) -> list[int] | None:
@@ -176,7 +176,10 @@ async def list_plans(
         query = query.limit(limit).offset(offset)
     elif offset:
         query = query.limit(2_147_483_647).offset(offset)
-    return await load_plans([r["id"] for r in await query])
+    plans = await load_plans([r["id"] for r in await query])
+    if actor.is_operator:
+        return [confidentiality.operator_view_of_plan(p) for p in plans]
+    return plans
 
 
 PLAN_SUMMARY = (
