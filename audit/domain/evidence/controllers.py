@@ -6,23 +6,26 @@ from litestar import Controller, get, post
 from litestar.response import File
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.evidence import services
 from audit.domain.evidence.schemas import EvidenceOut, VerifyOut
 from audit.errors import Conflict
+
+READERS = require("evidence.read")
+SEALERS = require("evidence.seal")
 
 
 class EvidenceController(Controller):
     path = "/evidence"
     tags = ["evidence"]
 
-    @get("/{evidence_id:int}", guards=[allow(*STAFF)])
-    async def get_evidence(self, evidence_id: Id) -> EvidenceOut:
-        return EvidenceOut(**await services.get_evidence(evidence_id))
+    @get("/{evidence_id:int}", guards=[READERS])
+    async def get_evidence(self, evidence_id: Id, actor: CurrentActor) -> EvidenceOut:
+        return EvidenceOut(**await services.get_visible(evidence_id, actor))
 
-    @get("/{evidence_id:int}/content", guards=[allow(*STAFF)], summary="Download the file")
-    async def content(self, evidence_id: Id) -> File:
-        row = await services.get_evidence(evidence_id)
+    @get("/{evidence_id:int}/content", guards=[READERS], summary="Download the file")
+    async def content(self, evidence_id: Id, actor: CurrentActor) -> File:
+        row = await services.get_visible(evidence_id, actor)
         check = services.verify_row(row)
         if check["status"] != "ok":
             # Never serve bytes that are not the recorded evidence.
@@ -35,17 +38,15 @@ class EvidenceController(Controller):
 
     @post(
         "/{evidence_id:int}/seal",
-        guards=[allow("admin", "supervisor", "inspector")],
+        guards=[SEALERS],
         status_code=200,
     )
     async def seal(self, evidence_id: Id, actor: CurrentActor) -> EvidenceOut:
         return EvidenceOut(**await services.seal_evidence(evidence_id, actor))
 
-    @get(
-        "/{evidence_id:int}/verify", guards=[allow(*STAFF)], summary="Re-hash: ok|tampered|missing"
-    )
-    async def verify(self, evidence_id: Id) -> VerifyOut:
-        return VerifyOut(**await services.verify_evidence(evidence_id))
+    @get("/{evidence_id:int}/verify", guards=[READERS], summary="Re-hash: ok|tampered|missing")
+    async def verify(self, evidence_id: Id, actor: CurrentActor) -> VerifyOut:
+        return VerifyOut(**services.verify_row(await services.get_visible(evidence_id, actor)))
 
 
 ROUTES = [EvidenceController]

@@ -119,6 +119,16 @@ async def get_evidence(evidence_id: int) -> dict[str, Any]:
     return row
 
 
+async def get_visible(evidence_id: int, actor: Actor) -> dict[str, Any]:
+    """The evidence if ``actor`` may see the plans it belongs to (else 404, as for missing)."""
+    from audit.domain.plans.confidentiality import may_see_evidence
+
+    row = await get_evidence(evidence_id)
+    if not await may_see_evidence(actor, row):
+        raise NotFound(f"evidence {evidence_id} not found")
+    return row
+
+
 async def get_many(ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
@@ -126,7 +136,9 @@ async def get_many(ids: list[int]) -> list[dict[str, Any]]:
 
 
 async def seal_evidence(evidence_id: int, actor: Actor) -> dict[str, Any]:
-    """Seal once (a second seal is an invalid transition); sealed evidence is immutable."""
+    """Seal once (a second seal is an invalid transition); sealed evidence is immutable.
+    Only who may see the evidence's plans may seal it."""
+    await get_visible(evidence_id, actor)
     async with engine().transaction():
         before = await get_evidence(evidence_id)
         if before["sealed"]:

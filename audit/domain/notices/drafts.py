@@ -16,6 +16,7 @@ from typing import Any
 
 from audit.context import Actor
 from audit.domain.notices.services import create_draft
+from audit.domain.plans.confidentiality import check_sees_plans
 from audit.errors import DomainError, NotFound
 from audit.notices import measured
 from audit.notices.layout import cn_date
@@ -76,6 +77,7 @@ async def create_rectification_draft(
     )
     if insp is None:
         raise NotFound(f"inspection {inspection_id} not found")
+    await check_sees_plans(actor, [insp["plan_id"]], "inspection_id")  # before any detail
     findings = (
         await Finding.select().where(Finding.inspection == inspection_id).order_by(Finding.id).run()
     )
@@ -213,6 +215,7 @@ async def create_findings_report_draft(
     )
     if insp is None:
         raise NotFound(f"inspection {inspection_id} not found")
+    await check_sees_plans(actor, [insp["plan_id"]], "inspection_id")  # before any detail
     if insp["status"] != "submitted":
         raise DomainError(f"inspection {inspection_id} is not submitted", field="inspection_id")
     plan = (
