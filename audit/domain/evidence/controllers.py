@@ -6,13 +6,13 @@ from litestar import Controller, get, post
 from litestar.response import File
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import require
+from audit.domain.accounts.guards import STAFF, allow
 from audit.domain.evidence import services
 from audit.domain.evidence.schemas import EvidenceOut, VerifyOut
 from audit.errors import Conflict
 
-READERS = require("evidence.read")
-SEALERS = require("evidence.seal")
+READERS = allow(*STAFF)
+SEALERS = allow("admin", "supervisor", "inspector")
 
 
 class EvidenceController(Controller):

@@ -63,6 +63,12 @@ def operator_view_of_campaign(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in _CAMPAIGN_PUBLIC}
 
 
+def operator_view_of_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    """A plan as an operator user reads it: without the sampling seed (it would let them
+    re-derive the sample) and without who inspects."""
+    return {**plan, "sample_seed": None, "inspector_ids": []}
+
+
 # --- rule 4: notices ------------------------------------------------------------------
 
 
@@ -99,6 +105,36 @@ async def plans_referenced(source: Any, content: Any = None) -> set[int]:
     if evidence:
         plans |= await plans_of_evidence(evidence)
     return plans
+
+
+async def check_sees_plans(actor: Actor, plan_ids: Iterable[int], field: str) -> None:
+    """Whoever drafts from a plan's work must be allowed to see that plan (an inspector only
+    their own plans): else 404 naming the field, as for a missing plan."""
+    from audit.domain.plans.access import load_plans, may_see
+    from audit.errors import NotFound
+
+    if actor.role == "system":
+        return
+    for plan in await load_plans(sorted(set(plan_ids))):
+        if not may_see(actor, plan, plan["inspector_ids"]):
+            raise NotFound(f"plan {plan['id']} not found", field=field)
+
+
+async def may_see_evidence(actor: Actor, evidence: dict[str, Any]) -> bool:
+    """Evidence follows the visibility of the plans it belongs to: readers of every plan see
+    it all; an inspector sees what they uploaded and the evidence of plans they are on."""
+    from audit.domain.plans.access import READ_ALL_ROLES, is_assigned
+
+    if actor.role in READ_ALL_ROLES or actor.role == "system":
+        return True
+    if actor.role != "inspector":
+        return False
+    if actor.id is not None and evidence.get("uploaded_by_id") == actor.id:
+        return True
+    for plan_id in await plans_of_evidence([int(evidence["id"])]):
+        if await is_assigned(plan_id, actor.id):
+            return True
+    return False
 
 
 async def withheld_plans(plan_ids: Iterable[int]) -> list[int]:
