@@ -177,6 +177,9 @@ async def create_draft(
         raise DomainError(f"unknown notice type {notice_type!r}", field="notice_type") from exc
     addressee = await _addressee(operator_id, ntype)
     source = dict(source or {})
+    # an inspector off a plan learns nothing of it, not even that it is withheld: 404 first
+    referenced = await confidentiality.plans_referenced(source, content)
+    await confidentiality.check_sees_plans(actor, referenced, source_field)
     async with write_tx():
         granted = await confidentiality.check_may_address(
             actor, operator_id, source, content, override=override, field=source_field
