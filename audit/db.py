@@ -14,33 +14,12 @@ from audit import dbcheck
 from audit.settings import Settings, get_settings
 
 
-class ImmediateSQLiteEngine(SQLiteEngine):
-    """Every transaction starts with ``BEGIN IMMEDIATE``.
-
-    A deferred transaction that reads and then writes has to upgrade its lock; when another
-    connection (a job, a webhook) is writing at that moment SQLite answers "database is
-    locked" at once, without waiting for the busy timeout. Taking the write lock up front
-    makes concurrent writers queue instead — for every ``transaction()`` in the code base,
-    not only the ones that remembered to ask for it.
-    """
-
-    def transaction(
-        self,
-        transaction_type: TransactionType = TransactionType.immediate,
-        allow_nested: bool = True,
-    ) -> Any:
-        return super().transaction(transaction_type=transaction_type, allow_nested=allow_nested)
-
-    def atomic(self, transaction_type: TransactionType = TransactionType.immediate) -> Any:
-        return super().atomic(transaction_type=transaction_type)
-
-
 def engine_from_url(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = dbcheck.sqlite_path(url)
         dbcheck.prepare_sqlite_file(path)  # 0600, before SQLite creates it 0644
         # timeout: wait for a writer instead of failing with "database is locked"
-        return ImmediateSQLiteEngine(path=str(path), timeout=30)
+        return SQLiteEngine(path=str(path), timeout=30)
     return PostgresEngine(config=dbcheck.pg_config(url))
 
 
