@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from audit.context import Actor
-from audit.db import engine
+from audit.db import write_transaction
 from audit.domain.auditlog.services import record
 from audit.domain.campaigns.probe_bridge import target_key
 from audit.domain.campaigns.schedule import (
@@ -199,7 +199,7 @@ async def create_campaign(data: CampaignIn, actor: Actor) -> dict[str, Any]:
                 field=f"targets[{i}].number",
             )
         targets.append((t.venue_id, number or "", venue["company_name"]))
-    async with engine().transaction():
+    async with write_transaction():
         campaign = ProbeCampaign(
             plan=data.plan_id,
             operator=plan["operator_id"],
@@ -284,7 +284,7 @@ async def transition(campaign_id: int, action: str, actor: Actor) -> dict[str, A
         values[ProbeCampaign.paused_at] = at
     if action == "cancel":
         values[ProbeCampaign.finished_at] = at
-    async with engine().transaction():
+    async with write_transaction():
         changed = (
             await ProbeCampaign.update(values)
             .where((ProbeCampaign.id == campaign_id) & (ProbeCampaign.status == old))

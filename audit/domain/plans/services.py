@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.context import Actor
-from audit.db import engine
+from audit.db import write_transaction
 from audit.domain.accounts import four_eyes
 from audit.domain.accounts.tables import User
 from audit.domain.auditlog.services import record
@@ -217,7 +217,7 @@ async def create_plan(data: PlanIn, actor: Actor) -> dict[str, Any]:
         data.inspector_ids,
         data.on_site,
     )
-    async with engine().transaction():
+    async with write_transaction():
         rows = await AuditPlan.insert(
             AuditPlan(
                 name=data.name,
@@ -271,7 +271,7 @@ async def update_plan(plan_id: int, data: PlanPatch, actor: Actor) -> dict[str, 
         data.inspector_ids if data.inspector_ids is not None else before["inspector_ids"],
         data.on_site if "on_site" in fields else None,
     )
-    async with engine().transaction():
+    async with write_transaction():
         await AuditPlan.update(
             {
                 AuditPlan.name: merged["name"],
@@ -295,7 +295,7 @@ async def transition(plan_id: int, action: str, actor: Actor) -> dict[str, Any]:
     """draft → approved → active → completed → published; refusals come from
     :func:`audit.domain.plans.actions.refusal`, the rule the plan page shows too."""
     _source, target, stamp = TRANSITIONS[action]
-    async with engine().transaction():
+    async with write_transaction():
         before = await get_plan(plan_id, actor)
         refused = await actions.refusal(before, action, actor)
         if refused is not None:
