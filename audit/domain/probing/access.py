@@ -81,43 +81,6 @@ async def check_readable(run: dict[str, Any], actor: Actor) -> None:
         raise NotFound(f"probe run {run['id']} not found")
 
 
-async def list_runs(
-    actor: Actor,
-    *,
-    status: str | None = None,
-    kind: str | None = None,
-    inspection_id: int | None = None,
-    venue_id: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    query = ProbeRun.select(*_FIELDS).order_by(ProbeRun.id, ascending=False)
-    if status:
-        query = query.where(ProbeRun.status == status)
-    if kind:
-        query = query.where(ProbeRun.kind == kind)
-    if inspection_id is not None:
-        query = query.where(ProbeRun.inspection == inspection_id)
-    if venue_id is not None:
-        query = query.where(ProbeRun.venue == venue_id)
-    if actor.is_operator:
-        query = query.where(ProbeRun.operator == actor.operator_id)
-    out: list[dict[str, Any]] = []
-    skipped = 0
-    # Visibility depends on plans; filter in Python and page over what is visible.
-    for row in await query:
-        row = _decode(row)
-        if not await may_read(row, actor):
-            continue
-        if skipped < offset:
-            skipped += 1
-            continue
-        out.append(row)
-        if len(out) >= limit:
-            break
-    return out
-
-
 async def find_by_campaign_run(campaign_run_id: int) -> int | None:
     """The probe run started for a campaign run, if any (for the campaigns' reconciler)."""
     row = (
