@@ -73,6 +73,14 @@ PAGES: list[ListPage] = [
     ),
     ListPage("inspections (inspector)", "inspector1", "/ui/inspections", "/inspections?limit=50"),
     ListPage("inspections (supervisor)", "supervisor", "/ui/inspections", "/inspections?limit=50"),
+    ListPage("probe runs", "supervisor", "/ui/probe-runs", "/probe-runs?limit=50"),
+    ListPage("probe runs (inspector)", "inspector1", "/ui/probe-runs", "/probe-runs?limit=50"),
+    ListPage(
+        "probe runs, by operator",
+        "supervisor",
+        "/ui/probe-runs?operator_id=1",
+        "/probe-runs?operator_id=1&limit=50",
+    ),
     ListPage("audit log", "supervisor", "/ui/audit-log", "/audit-log?limit=50"),
     ListPage(
         "audit log, by record type",
@@ -162,7 +170,9 @@ async def main() -> None:
             conn = await asyncpg.connect(os.environ["AUDIT_DATABASE_URL"])
             try:
                 sizes = {
-                    k: max(1, int(v * args.scale)) for k, v in SCALE.items() if k != "operators"
+                    k: max(1, int(v * args.scale))
+                    for k, v in SCALE.items()
+                    if k not in ("operators", "venues_per_operator")
                 }
                 await seed(conn, sizes)
             finally:

@@ -1,14 +1,15 @@
 """Seed data for bench/list_pages.py: a PostgreSQL database at issue 15's scale — 10,000 plans
 and inspections, 100,000 probe runs, 1,000,000 complaints (with their trigger keys), and an
-audit log of 1,000,000 entries — written with COPY (minutes, not hours). Deterministic
-(seeded random draws). Only tables and columns as the migrations made them; no app code runs.
+audit log of 1,000,000 entries. Set-based: every large table is one ``INSERT … SELECT … FROM
+generate_series`` run inside PostgreSQL (no row crosses the wire), so the full scale seeds in
+about a minute. Deterministic: the "random" draws are ``hashint8extended(row number, salt)``,
+the same on every run. Only tables and columns as the migrations made them; no app code runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,13 @@ ISSUES = (
     "portability",
     "other",
 )
+# a deterministic draw in [0, n) for row i and a salt (one salt per column drawn)
+_FUNCS = """
+CREATE OR REPLACE FUNCTION pg_temp.draw(i bigint, salt bigint, n bigint) RETURNS bigint
+  LANGUAGE sql IMMUTABLE AS $$ SELECT abs(hashint8extended(i, salt)) % n $$;
+CREATE OR REPLACE FUNCTION pg_temp.pick(arr int[], i bigint, salt bigint) RETURNS int
+  LANGUAGE sql IMMUTABLE AS $$ SELECT arr[1 + abs(hashint8extended(i, salt)) % cardinality(arr)] $$;
+"""
 
 
 @dataclass
@@ -45,20 +53,12 @@ class Seeded:
     checklist_version_id: int
 
 
-def _ts(rnd: random.Random, days: int = 365) -> dt.datetime:
-    return START + dt.timedelta(seconds=rnd.randrange(days * 86400))
-
-
-async def _copy(conn: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    await conn.copy_records_to_table(table, records=rows, columns=columns)
-
-
 async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
     """Fill the (migrated, empty) database behind ``conn`` (asyncpg)."""
     s = {**SCALE, **(scale or {})}
-    rnd = random.Random(15)
     from audit.domain.accounts.passwords import hash_password
 
+    await conn.execute(_FUNCS)
     pw = hash_password("bench-password")
     users = {}
     for name, role in (
@@ -76,46 +76,23 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
             pw,
         )
 
-    await _copy(
-        conn,
-        "operator",
-        ["name", "contacts", "created_at"],
-        [(f"基准通信{i:03d}有限公司", "[]", START) for i in range(s["operators"])],
+    await conn.execute(
+        "INSERT INTO operator (name, contacts, created_at)"
+        " SELECT format('基准通信%s有限公司', lpad(i::text, 3, '0')), '[]', $1"
+        " FROM generate_series(0, $2 - 1) i",
+        START,
+        s["operators"],
     )
-    operator_ids = [r["id"] for r in await conn.fetch("SELECT id FROM operator ORDER BY id")]
-    venue_rows = []
-    for op in operator_ids:
-        for j in range(s["venues_per_operator"]):
-            venue_rows.append(
-                (
-                    op,
-                    "hotline" if j % 2 else "business_hall",
-                    f"网点{op}-{j}",
-                    "320100",
-                    json.dumps([f"+86258400{op:02d}{j:02d}"]),
-                    "[]",
-                    "[]",
-                    "{}",
-                    True,
-                )
-            )
-    await _copy(
-        conn,
-        "venue",
-        [
-            "operator",
-            "kind",
-            "name",
-            "region_code",
-            "phones",
-            "service_numbers",
-            "urls",
-            "profile",
-            "active",
-        ],
-        venue_rows,
+    await conn.execute(
+        "INSERT INTO venue (operator, kind, name, region_code, phones, service_numbers, urls,"
+        " profile, active)"
+        " SELECT o.id, CASE WHEN j % 2 = 1 THEN 'hotline' ELSE 'business_hall' END,"
+        " format('网点%s-%s', o.id, j), '320100',"
+        " json_build_array(format('+86258400%s%s', lpad(o.id::text, 2, '0'),"
+        " lpad(j::text, 2, '0'))), '[]', '[]', '{}', true"
+        " FROM operator o CROSS JOIN generate_series(0, $1 - 1) j ORDER BY o.id, j",
+        s["venues_per_operator"],
     )
-    venue_ids = [r["id"] for r in await conn.fetch("SELECT id FROM venue ORDER BY id")]
 
     from checklists.loader import CHECKLIST_DIR, content_hash, load_checklist
 
@@ -132,292 +109,130 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
         content_hash(cl),
     )
 
-    statuses = ("draft", "approved", "active", "completed", "published")
-    plan_rows = []
-    for i in range(s["plans"]):
-        start = _ts(rnd, 700)
-        plan_rows.append(
-            (
-                f"基准计划{i:05d}",
-                "",
-                rnd.choice(operator_ids),
-                rnd.choice(("open", "covert")),
-                "comprehensive",
-                i % 3 == 0,
-                start,
-                start + dt.timedelta(days=rnd.randint(3, 60)),
-                statuses[i % len(statuses)],
-                users["supervisor"],
-                start,
-                # completed plans count for coverage (Art. 10) in the year they were completed
-                start + dt.timedelta(days=2) if i % len(statuses) >= 3 else None,
-            )
-        )
-    await _copy(
-        conn,
-        "audit_plan",
-        [
-            "name",
-            "description",
-            "operator",
-            "method",
-            "sampling",
-            "on_site",
-            "window_start",
-            "window_end",
-            "status",
-            "created_by",
-            "created_at",
-            "completed_at",
-        ],
-        plan_rows,
-    )
-    plan_ids = [r["id"] for r in await conn.fetch("SELECT id FROM audit_plan ORDER BY id")]
-    await _copy(conn, "plan_checklist", ["plan", "checklist_version"], [(p, cv) for p in plan_ids])
-    await _copy(
-        conn,
-        "plan_inspector",
-        ["plan", "inspector"],
-        [(p, users["inspector1" if p % 2 else "inspector2"]) for p in plan_ids]
-        + [(p, users["inspector2" if p % 2 else "inspector1"]) for p in plan_ids if p % 3 == 0],
-    )
-    await _copy(
-        conn,
-        "plan_venue",
-        ["plan", "venue", "in_sample", "position"],
-        [(p, rnd.choice(venue_ids), True, 0) for p in plan_ids],
-    )
+    def ids(table: str, name: str) -> str:  # a FROM item: one row, column ``name`` = the ids
+        return f"(SELECT array_agg(id ORDER BY id) AS {name} FROM {table}) {name}_t"
 
-    insp_rows = []
-    for i in range(s["inspections"]):
-        started = _ts(rnd)
-        submitted = i % 2 == 0
-        insp_rows.append(
-            (
-                plan_ids[i % len(plan_ids)],
-                rnd.choice(venue_ids),
-                cv,
-                "submitted" if submitted else "open",
-                users["inspector1"],
-                started,
-                users["inspector1"] if submitted else None,
-                started + dt.timedelta(hours=2) if submitted else None,
-                f"{rnd.uniform(40, 100):.2f}" if submitted else None,
-                (rnd.random() > 0.3) if submitted else None,
-            )
-        )
-    await _copy(
-        conn,
-        "inspection",
-        [
-            "plan",
-            "venue",
-            "checklist_version",
-            "status",
-            "started_by",
-            "started_at",
-            "submitted_by",
-            "submitted_at",
-            "score",
-            "passed",
-        ],
-        insp_rows,
+    # plans: statuses in turn; completed plans count for coverage (Art. 10) in the year
+    # they were completed
+    await conn.execute(
+        "INSERT INTO audit_plan (name, description, operator, method, sampling, on_site,"
+        " window_start, window_end, status, created_by, created_at, completed_at)"
+        " SELECT format('基准计划%s', lpad(i::text, 5, '0')), '', pg_temp.pick(ops, i, 1),"
+        " CASE WHEN pg_temp.draw(i, 2, 2) = 0 THEN 'open' ELSE 'covert' END, 'comprehensive',"
+        " i % 3 = 0, st, st + make_interval(days => 3 + pg_temp.draw(i, 4, 58)::int),"
+        " (ARRAY['draft','approved','active','completed','published'])[1 + i % 5], $2, st,"
+        " CASE WHEN i % 5 >= 3 THEN st + interval '2 days' END"
+        " FROM (SELECT i, $1::timestamptz + make_interval(secs => pg_temp.draw(i, 3, 700 * 86400))"
+        " AS st FROM generate_series(0, $3 - 1) i) g, " + ids("operator", "ops") + " ORDER BY i",
+        START,
+        users["supervisor"],
+        s["plans"],
     )
-
-    run_rows = []
-    for i in range(s["probe_runs"]):
-        created = _ts(rnd)
-        run_rows.append(
-            (
-                "voice",
-                rnd.choice(("completed", "completed", "completed", "probe_error", "queued")),
-                rnd.choice(venue_ids),
-                rnd.choice(operator_ids),
-                rnd.choice(plan_ids),
-                f"+8625840{i % 100000:05d}",
-                i % 2 == 0,
-                "twilio",
-                rnd.choice(("answered", "busy", "no_answer")),
-                "{}",
-                "[]",
-                "[]",
-                "[]",
-                created,
-                created,
-            )
-        )
-    await _copy(
-        conn,
-        "probe_run",
-        [
-            "kind",
-            "status",
-            "venue",
-            "operator",
-            "plan",
-            "target",
-            "covert",
-            "provider",
-            "outcome",
-            "params",
-            "events",
-            "item_results",
-            "evidence_ids",
-            "created_at",
-            "updated_at",
-        ],
-        run_rows,
+    await conn.execute(
+        "INSERT INTO plan_checklist (plan, checklist_version) SELECT id, $1 FROM audit_plan",
+        cv,
     )
-
-    key_rows = []
-    for k in range(s["trigger_keys"]):
-        op = operator_ids[k % len(operator_ids)]
-        key_rows.append(
-            (
-                op,
-                f"op{op}",
-                f"{320100 + k // len(operator_ids)}",
-                f"{320100 + k}",
-                True,
-                ISSUES[k % len(ISSUES)],
-                True,
-            )
-        )
-    await _copy(
-        conn,
-        "trigger_key",
-        [
-            "operator",
-            "operator_given",
-            "region_key",
-            "region_given",
-            "region_resolved",
-            "issue",
-            "issue_mapped",
-        ],
-        key_rows,
+    # every plan has one inspector (alternating), every third a second one
+    await conn.execute(
+        "INSERT INTO plan_inspector (plan, inspector)"
+        " SELECT id, CASE WHEN id % 2 = 1 THEN $1::int ELSE $2::int END FROM audit_plan"
+        " UNION ALL SELECT id, CASE WHEN id % 2 = 1 THEN $2::int ELSE $1::int END FROM audit_plan"
+        " WHERE id % 3 = 0",
+        users["inspector1"],
+        users["inspector2"],
     )
-    keys = await conn.fetch("SELECT id, operator, region_key, issue FROM trigger_key ORDER BY id")
-    batch: list[tuple[Any, ...]] = []
-    columns = [
-        "source",
-        "external_id",
-        "key",
-        "operator",
-        "region",
-        "region_resolved",
-        "issue",
-        "issue_mapped",
-        "classified",
-        "classified_by",
-        "received_at",
-        "received_on",
-        "channel",
-        "summary",
-        "text",
-        "created_at",
-    ]
-    for i in range(s["complaints"]):
-        key = keys[rnd.randrange(len(keys))]
-        at = _ts(rnd)
-        batch.append(
-            (
-                "bench",
-                f"B{i:08d}",
-                key["id"],
-                key["operator"],
-                key["region_key"],
-                True,
-                key["issue"],
-                True,
-                False,
-                "",
-                at,
-                at.date(),
-                "hotline",
-                "基准申诉",
-                "",
-                at,
-            )
-        )
-        if len(batch) == 100_000:
-            await _copy(conn, "complaint", columns, batch)
-            batch = []
-    if batch:
-        await _copy(conn, "complaint", columns, batch)
-    await _copy(
-        conn,
-        "complaint_trigger",
-        [
-            "key",
-            "operator",
-            "fired_on",
-            "complaint_ids",
-            "external_ids",
-            "count_at_firing",
-            "joined_count",
-            "status",
-            "followup_note",
-            "created_at",
-            "updated_at",
-        ],
-        [
-            (
-                key["id"],
-                key["operator"],
-                _ts(rnd).date(),
-                "[]",
-                "[]",
-                3,
-                0,
-                rnd.choice(("new", "closed", "order_issued")),
-                "",
-                START,
-                START,
-            )
-            for key in (keys[rnd.randrange(len(keys))] for _ in range(s["triggers"]))
-        ],
+    await conn.execute(
+        "INSERT INTO plan_venue (plan, venue, in_sample, position)"
+        " SELECT p.id, pg_temp.pick(v, p.id, 5), true, 0 FROM audit_plan p, " + ids("venue", "v")
     )
-
-    actions = [
-        ("complaint.create", "complaint"),
-        ("probe_run.finish", "probe_run"),
-        ("inspection.answer", "inspection"),
-        ("plan.update", "audit_plan"),
-        ("notice.draft", "notice"),
-        ("session.login", "user"),
-    ]
-    batch = []
-    cols = [
-        "at",
-        "actor_id",
-        "actor",
-        "action",
-        "entity",
-        "entity_id",
-        "before",
-        "after",
-        "request_id",
-    ]
-    for i in range(s["audit_entries"]):
-        action, entity = actions[i % len(actions)]
-        batch.append(
-            (
-                START + dt.timedelta(seconds=i * 30),
-                users["supervisor"],
-                "supervisor",
-                action,
-                entity,
-                str(i % 50_000),
-                None,
-                '{"n": 1}',
-                None,
-            )
-        )
-        if len(batch) == 100_000:
-            await _copy(conn, "audit_entry", cols, batch)
-            batch = []
-    if batch:
-        await _copy(conn, "audit_entry", cols, batch)
+    await conn.execute(
+        "INSERT INTO inspection (plan, venue, checklist_version, status, started_by, started_at,"
+        " submitted_by, submitted_at, score, passed)"
+        " SELECT p[1 + i % cardinality(p)], pg_temp.pick(v, i, 6), $1::int,"
+        " CASE WHEN sub THEN 'submitted' ELSE 'open' END, $2::int, st,"
+        " CASE WHEN sub THEN $2::int END, CASE WHEN sub THEN st + interval '2 hours' END,"
+        " CASE WHEN sub THEN round(40 + pg_temp.draw(i, 7, 6000) / 100.0, 2)::text END,"
+        " CASE WHEN sub THEN pg_temp.draw(i, 8, 10) >= 3 END"
+        " FROM (SELECT i, i % 2 = 0 AS sub,"
+        " $3::timestamptz + make_interval(secs => pg_temp.draw(i, 9, 365 * 86400)) AS st"
+        " FROM generate_series(0, $4 - 1) i) g, "
+        + ids("audit_plan", "p")
+        + ", "
+        + ids("venue", "v")
+        + " ORDER BY i",
+        cv,
+        users["inspector1"],
+        START,
+        s["inspections"],
+    )
+    await conn.execute(
+        "INSERT INTO probe_run (kind, status, venue, operator, plan, target, covert, provider,"
+        " outcome, params, events, item_results, evidence_ids, created_at, updated_at)"
+        " SELECT 'voice', (ARRAY['completed','completed','completed','probe_error','queued'])"
+        "[1 + pg_temp.draw(i, 10, 5)], pg_temp.pick(v, i, 11), pg_temp.pick(o, i, 12),"
+        " pg_temp.pick(p, i, 13), format('+8625840%s', lpad((i % 100000)::text, 5, '0')),"
+        " i % 2 = 0, 'twilio', (ARRAY['answered','busy','no_answer'])[1 + pg_temp.draw(i, 14, 3)],"
+        " '{}', '[]', '[]', '[]', at, at"
+        " FROM (SELECT i, $1::timestamptz + make_interval(secs => pg_temp.draw(i, 15, 365 * 86400))"
+        " AS at FROM generate_series(0, $2 - 1) i) g, "
+        + ", ".join((ids("venue", "v"), ids("operator", "o"), ids("audit_plan", "p")))
+        + " ORDER BY i",
+        START,
+        s["probe_runs"],
+    )
+    await conn.execute(
+        "INSERT INTO trigger_key (operator, operator_given, region_key, region_given,"
+        " region_resolved, issue, issue_mapped)"
+        " SELECT o[1 + k % cardinality(o)], 'op' || o[1 + k % cardinality(o)],"
+        " (320100 + k / cardinality(o))::text, (320100 + k)::text, true,"
+        " ($1::text[])[1 + (k / cardinality(o)) % cardinality($1::text[])], true"
+        " FROM generate_series(0, $2 - 1) k, " + ids("operator", "o") + " ORDER BY k",
+        list(ISSUES),
+        s["trigger_keys"],
+    )
+    # complaints take their operator, region and issue from a drawn key
+    await conn.execute(
+        "INSERT INTO complaint (source, external_id, key, operator, region, region_resolved,"
+        " issue, issue_mapped, classified, classified_by, received_at, received_on, channel,"
+        " summary, text, created_at)"
+        " SELECT 'bench', format('B%s', lpad(g.i::text, 8, '0')), k.id, k.operator,"
+        " k.region_key, true, k.issue, true, false, '', g.at, (g.at AT TIME ZONE 'UTC')::date,"
+        " 'hotline', '基准申诉', '', g.at"
+        " FROM (SELECT i, (SELECT min(id) FROM trigger_key) + pg_temp.draw(i, 16, $2) AS kid,"
+        " $1::timestamptz + make_interval(secs => pg_temp.draw(i, 17, 365 * 86400)) AS at"
+        " FROM generate_series(0, $3 - 1) i) g JOIN trigger_key k ON k.id = g.kid ORDER BY g.i",
+        START,
+        s["trigger_keys"],
+        s["complaints"],
+    )
+    await conn.execute(
+        "INSERT INTO complaint_trigger (key, operator, fired_on, complaint_ids, external_ids,"
+        " count_at_firing, joined_count, status, followup_note, created_at, updated_at)"
+        " SELECT k.id, k.operator, ($1::timestamptz + make_interval(days =>"
+        " pg_temp.draw(g.i, 18, 365)::int))::date, '[]', '[]', 3, 0,"
+        " (ARRAY['new','closed','order_issued'])[1 + pg_temp.draw(g.i, 19, 3)], '', $1, $1"
+        " FROM (SELECT i, (SELECT min(id) FROM trigger_key) + pg_temp.draw(i, 20, $2) AS kid"
+        " FROM generate_series(0, $3 - 1) i) g JOIN trigger_key k ON k.id = g.kid ORDER BY g.i",
+        START,
+        s["trigger_keys"],
+        s["triggers"],
+    )
+    await conn.execute(
+        "INSERT INTO audit_entry (at, actor_id, actor, action, entity, entity_id, before, after,"
+        " request_id)"
+        " SELECT $1::timestamptz + make_interval(secs => i * 30), $2, 'supervisor',"
+        " a[1 + i % 6], e[1 + i % 6], (i % 50000)::text, NULL, '{\"n\": 1}', NULL"
+        " FROM generate_series(0, $3 - 1) i,"
+        " (SELECT ARRAY['complaint.create','probe_run.finish','inspection.answer','plan.update',"
+        "'notice.draft','session.login'] AS a, ARRAY['complaint','probe_run','inspection',"
+        "'audit_plan','notice','user'] AS e) x ORDER BY i",
+        START,
+        users["supervisor"],
+        s["audit_entries"],
+    )
     await conn.execute("ANALYZE")
-    return Seeded(users, operator_ids, venue_ids, plan_ids, cv)
+
+    async def _ids(table: str) -> list[int]:
+        return [r["id"] for r in await conn.fetch(f"SELECT id FROM {table} ORDER BY id")]
+
+    return Seeded(users, await _ids("operator"), await _ids("venue"), await _ids("audit_plan"), cv)

@@ -16,7 +16,7 @@ from audit.domain.inspections.tables import Inspection
 from audit.domain.notices import services as notices
 from audit.domain.operators import services as operators
 from audit.domain.operators.tables import Operator, Venue
-from audit.domain.plans.access import visible_plan_ids
+from audit.domain.plans.access import visible_plans
 from audit.domain.plans.tables import AuditPlan, PlanInspector
 from audit.settings import get_settings
 
@@ -83,9 +83,9 @@ async def inspections_for(actor: Actor, status: str | None, order: Any) -> list[
     if actor.role == "inspector":
         query = query.where(Inspection.plan.is_in(_assigned(actor)))
     else:
-        visible = await visible_plan_ids(actor)
+        visible = visible_plans(actor)
         if visible is not None:
-            query = query.where(Inspection.plan.is_in(visible or [-1]))
+            query = query.where(Inspection.plan.is_in(visible))
     return await query.order_by(order, ascending=False).limit(LIMIT).run()
 
 

@@ -9,8 +9,7 @@ from audit.context import Actor
 from audit.domain.evidence.services import get_many
 from audit.domain.inspections.tables import Inspection, ItemEvidence, ItemResult
 from audit.domain.plans import confidentiality
-from audit.domain.plans.access import is_assigned, load_plan, may_see, visible_plan_ids
-from audit.domain.plans.tables import AuditPlan
+from audit.domain.plans.access import is_assigned, load_plan, may_see, visible_plans
 from audit.errors import Forbidden, InvalidTransition, NotFound
 
 WRITE_ALL_ROLES = ("admin", "supervisor", "system")
@@ -51,16 +50,10 @@ async def load_inspection(inspection_id: int) -> dict[str, Any]:
     return row
 
 
-async def readable_plan_ids(actor: Actor) -> list[int] | None:
-    """Plans whose inspections ``actor`` may read (None = all): the visible ones, and for
-    operator users only the published ones (see :func:`can_read`)."""
-    visible = await visible_plan_ids(actor)
-    if actor.is_operator and visible:
-        rows = await AuditPlan.select(AuditPlan.id).where(
-            AuditPlan.id.is_in(visible) & (AuditPlan.status == "published")  # rule 2
-        )
-        return [r["id"] for r in rows]
-    return visible
+def readable_plans(actor: Actor) -> Any | None:
+    """Plans whose inspections ``actor`` may read, as a sub-select of ids (None = all): the
+    visible ones, and for operator users only the published ones (see :func:`can_read`)."""
+    return visible_plans(actor, results_only=True)  # rule 2 for operator users
 
 
 async def list_inspections(
@@ -72,7 +65,7 @@ async def list_inspections(
     newest_first: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the inspections ``actor`` may read, and how many there are in all."""
-    readable = await readable_plan_ids(actor)
+    readable = readable_plans(actor)
 
     def where(query: Any) -> Any:
         if plan_id is not None:
@@ -80,7 +73,7 @@ async def list_inspections(
         if status:
             query = query.where(Inspection.status == status)
         if readable is not None:
-            query = query.where(Inspection.plan.is_in(readable or [-1]))
+            query = query.where(Inspection.plan.is_in(readable))
         return query
 
     query = where(Inspection.select(*_FIELDS, Inspection.plan.name.as_alias("plan_name")))

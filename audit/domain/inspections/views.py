@@ -57,9 +57,9 @@ async def _scope(actor: Actor, query: Any) -> Any:
             PlanInspector.inspector == actor.id
         )
         return query.where(Inspection.plan.is_in(assigned))
-    readable = await access.readable_plan_ids(actor)
+    readable = access.readable_plans(actor)
     if readable is not None:
-        query = query.where(Inspection.plan.is_in(readable or [-1]))
+        query = query.where(Inspection.plan.is_in(readable))
     return query
 
 

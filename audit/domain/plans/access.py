@@ -132,32 +132,48 @@ async def get_plan(plan_id: int, actor: Actor) -> dict[str, Any]:
     return confidentiality.operator_view_of_plan(plan) if actor.is_operator else plan
 
 
-async def visible_plan_ids(actor: Actor) -> list[int] | None:
-    """Ids of the plans ``actor`` may see; None means all."""
-    if actor.role in READ_ALL_ROLES:
+def visible_plans(actor: Actor, *, results_only: bool = False) -> Any | None:
+    """The plans ``actor`` may see as a one-column sub-select of ids (None: all), for
+    ``column.is_in(...)``: the database joins it, no id list travels through Python.
+
+    ``results_only``: for operator users, only the plans whose results are released
+    (published, rule 2) — what their inspections and probe runs may show.
+    """
+    if actor.role in READ_ALL_ROLES or (actor.id is None and actor.role == "system"):
         return None
-    if actor.role == "inspector":
-        rows = await PlanInspector.select(PlanInspector.plan).where(
-            PlanInspector.inspector == actor.id
-        )
-        return sorted({r["plan"] for r in rows})
+    if actor.role == "inspector" and actor.id is not None:
+        return PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
     if actor.is_operator:
-        rows = await AuditPlan.select(AuditPlan.id, AuditPlan.method, AuditPlan.status).where(
-            AuditPlan.operator == actor.operator_id
+        # confidentiality.operator_may_see_plan as SQL: published, or open and past draft
+        seen: Any
+        if results_only:
+            seen = AuditPlan.status == "published"
+        else:
+            seen = (AuditPlan.status == "published") | (
+                (AuditPlan.method == "open") & (AuditPlan.status != "draft")
+            )
+        return AuditPlan.select(AuditPlan.id).where(
+            (AuditPlan.operator == actor.operator_id) & seen
         )
-        return [r["id"] for r in rows if operator_may_see(r)]
-    return []
+    return AuditPlan.select(AuditPlan.id).where(AuditPlan.id == -1)  # nothing
 
 
-def _listing(
-    query: Any, visible: list[int] | None, status: str | None, operator_id: int | None
-) -> Any:
+async def visible_plan_ids(actor: Actor) -> list[int] | None:
+    """Ids of the plans ``actor`` may see; None means all. Prefer :func:`visible_plans` in
+    queries: this loads every id (thousands for an inspector at scale)."""
+    query = visible_plans(actor)
+    if query is None:
+        return None
+    return sorted({next(iter(r.values())) for r in await query})
+
+
+def _listing(query: Any, visible: Any | None, status: str | None, operator_id: int | None) -> Any:
     if status:
         query = query.where(AuditPlan.status == status)
     if operator_id:
         query = query.where(AuditPlan.operator == operator_id)
     if visible is not None:
-        query = query.where(AuditPlan.id.is_in(visible or [-1]))
+        query = query.where(AuditPlan.id.is_in(visible))
     return query
 
 
@@ -169,7 +185,7 @@ async def list_plans(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """The plans ``actor`` may see, oldest first; ``limit`` None = all."""
-    visible = await visible_plan_ids(actor)
+    visible = visible_plans(actor)
     query = _listing(AuditPlan.select(AuditPlan.id), visible, status, operator_id)
     query = query.order_by(AuditPlan.id)
     if limit is not None:  # SQLite takes an offset only with a limit
@@ -204,7 +220,7 @@ async def plan_summaries(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of plans ``actor`` may see, newest first, without their scope; and the total."""
-    visible = await visible_plan_ids(actor)
+    visible = visible_plans(actor)
     query = _listing(AuditPlan.select(*PLAN_SUMMARY), visible, status, operator_id)
     rows = await query.order_by(AuditPlan.id, ascending=False).limit(limit).offset(offset)
     total = await _listing(AuditPlan.count(), visible, status, operator_id)

@@ -80,22 +80,21 @@ def _verdict_sql() -> str:
 
 
 async def _visibility(actor: Actor) -> Any | None:
-    """The WHERE clause of what ``actor`` may read (None: everything)."""
-    from audit.domain.plans.access import visible_plan_ids
-    from audit.domain.plans.tables import AuditPlan
+    """The WHERE clause of what ``actor`` may read (None: everything); the visible plans
+    are a sub-select (no id list in Python)."""
+    from audit.domain.plans.access import visible_plans
 
     if actor.role in READ_ALL or (actor.id is None and actor.role == "system"):
         return None
-    plans = await visible_plan_ids(actor)
-    if actor.is_operator:
-        published = await AuditPlan.select(AuditPlan.id).where(
-            (AuditPlan.operator == actor.operator_id) & (AuditPlan.status == "published")
-        )
-        allowed = {r["id"] for r in published} & set(plans or [])
-        return (ProbeRun.operator == actor.operator_id) & ProbeRun.plan.is_in(
-            sorted(allowed) or [-1]
-        )
-    in_plan = ProbeRun.plan.is_in(sorted(plans or []) or [-1])
+    if actor.is_operator:  # their own operator's runs of published plans only
+        released = visible_plans(actor, results_only=True)
+        if released is None:  # not for operator users; fail closed all the same
+            return ProbeRun.id == -1
+        return (ProbeRun.operator == actor.operator_id) & ProbeRun.plan.is_in(released)
+    plans = visible_plans(actor)
+    if plans is None:  # the same roles read everything in both rules
+        return None
+    in_plan = ProbeRun.plan.is_in(plans)
     if actor.id is None:
         return in_plan
     return in_plan | (ProbeRun.plan.is_null() & (ProbeRun.created_by == actor.id))
