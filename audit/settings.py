@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # signs the web forms' CSRF tokens; default: a random secret kept in var_dir/csrf-secret
     csrf_secret: SecretStr | None = None
+    # keys the complainant-contact fingerprints; default: a random key in var_dir/contact-hash-key
+    contact_hash_key: SecretStr | None = None
 
     log_level: str = "INFO"
     log_json: bool = False

@@ -13,15 +13,17 @@ from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id, Limit, Offset
 from audit.domain.accounts.guards import STAFF, allow
-from audit.domain.complaints import services
+from audit.domain.complaints import duplicates, services
 from audit.domain.complaints.csvparse import CsvLayoutError
 from audit.domain.complaints.importer import ImportOptions
-from audit.domain.complaints.listing import ComplaintFilter, list_complaints
+from audit.domain.complaints.listing import ComplaintFilter, get_row, list_complaints
 from audit.domain.complaints.mapping import MAPPINGS_DIR
 from audit.domain.complaints.schemas import (
     ComplaintIn,
     ComplaintOut,
     ComplaintRow,
+    DuplicateReviewIn,
+    DuplicateReviewOut,
     ImportOut,
     TriggerOut,
     TriggerStatusIn,
@@ -57,15 +59,39 @@ class ComplaintController(Controller):
         since: Day = None,
         until: Day = None,
         q: Text = None,
+        duplicate: Annotated[
+            str | None, QueryParameter(pattern=r"^(pending|confirmed|rejected)$")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Offset = 0,
     ) -> list[ComplaintRow]:
-        f = ComplaintFilter(operator_id, region, issue, source, since, until, q)
+        f = ComplaintFilter(operator_id, region, issue, source, since, until, q, duplicate)
         return [ComplaintRow(**r) for r in await list_complaints(f, limit, offset)]
 
     @post("/", guards=[WRITERS], summary="Add one complaint and re-evaluate its key")
     async def add(self, data: JSONBody[ComplaintIn], actor: CurrentActor) -> ComplaintOut:
         return ComplaintOut(**await services.add_complaint(data, actor))
+
+    @post(
+        "/{complaint_id:int}/duplicate",
+        guards=[WRITERS],
+        summary="Confirm or reject a flagged cross-source duplicate (or mark one by hand)",
+        status_code=200,
+    )
+    async def review_duplicate(
+        self, complaint_id: Id, data: JSONBody[DuplicateReviewIn], actor: CurrentActor
+    ) -> DuplicateReviewOut:
+        _key, out = await duplicates.review(
+            complaint_id, data.decision, actor, of=data.of, reason=data.reason
+        )
+        row = await get_row(complaint_id)
+        return DuplicateReviewOut(
+            complaint=ComplaintRow(**(row or {})),
+            triggers_created=out.created,
+            triggers_escalated=out.updated,
+            triggers_superseded=out.superseded,
+            triggers_withdrawn=out.deleted,
+        )
 
     @post(
         "/import",

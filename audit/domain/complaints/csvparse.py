@@ -20,6 +20,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
 from audit.domain.complaints.dates import DEFAULT_ZONE, LocalDater, parse_received, zone
+from audit.domain.complaints.fingerprint import BadContact, normalise_contact
 from audit.domain.complaints.mapping import FIELDS, FieldSpec, Mapping
 from audit.domain.complaints.taxonomy import (
     Classifier,
@@ -47,6 +48,7 @@ class ParsedRow(NamedTuple):
     channel: str
     summary: str
     text: str
+    contact: str = ""  # normalised (E.164 phone or lower-case e-mail), "" when not given
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +271,11 @@ def parse_rows(
             f"header lacks column(s) {', '.join(repr(c) for c in missing)} "
             f"required by mapping {mapping.name!r}; header is {header}"
         )
-    fields = {name: _Field(spec, index) for name, spec in mapping.fields.items()}
+    fields = {
+        name: _Field(spec, index)
+        for name, spec in mapping.fields.items()
+        if not (spec.optional and any(c not in index for c in spec.source_columns()))
+    }
     rt_spec = mapping.fields["received_at"]
     formats = tuple(rt_spec.formats)
     source_tz = zone(rt_spec.timezone) if rt_spec.timezone else None
@@ -285,6 +291,7 @@ def parse_rows(
     get_channel, i_channel = _access(fields.get("channel"))
     get_summary, i_summary = _access(fields.get("summary"))
     get_text, i_text = _access(fields.get("text"))
+    contact_f = fields.get("contact")
     resolve = taxonomy.resolve
     issues: dict[str, str | None] = {}  # memo: few distinct values, many rows
     for start, rec, problem in reader:
@@ -348,6 +355,13 @@ def parse_rows(
                     tuple(rec),
                 )
                 continue
+            contact = ""
+            if contact_f is not None:
+                try:
+                    contact = normalise_contact(contact_f.get(rec))
+                except BadContact as exc:
+                    yield RowError(start, "contact", str(exc), tuple(rec))
+                    continue
             seen[ext] = start
             yield ParsedRow(
                 start,
@@ -363,6 +377,7 @@ def parse_rows(
                 rec[i_channel].strip() if i_channel >= 0 else get_channel(rec),
                 summary,
                 text,
+                contact,
             )
 
 

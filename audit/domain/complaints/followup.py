@@ -39,6 +39,8 @@ from audit.errors import DomainError
 log = structlog.get_logger("audit.complaints")
 
 ORDER_HOOK = ("audit.domain.notices.services", "create_self_inspection_draft")
+WITHDRAW_ORDER_HOOK = ("audit.domain.notices.services", "withdraw_draft")
+WITHDRAW_PLAN_HOOK = ("audit.domain.plans.services", "withdraw_draft")
 
 
 def _hook(module: str, name: str) -> Callable[..., Awaitable[dict[str, Any]]] | None:
@@ -206,3 +208,56 @@ async def sweep(actor: Actor | None = None, batch: int = 500, max_batches: int =
     if total:
         log.info("trigger follow-ups completed by the sweep", drafted=total)
     return total
+
+
+def _ref_id(ref: str | None, kind: str) -> int | None:
+    if not ref or not ref.startswith(kind + ":"):
+        return None
+    rid = ref.partition(":")[2]
+    return int(rid) if rid.isdigit() else None
+
+
+async def withdraw_drafts(store: Any, trigger: dict[str, Any], reason: str, actor: Actor) -> dict:
+    """A trigger the data no longer produce (superseded by a merged one, or its count fell
+    below the threshold after a duplicate review): withdraw its draft self-inspection order and
+    its drafted plan, inside the caller's transaction. A draft that moved on (an issued order,
+    an approved plan) was the authority's decision and stays; the note says so. Recorded on the
+    trigger (``followup_note``) and in the audit log (``complaint_trigger.withdraw_drafts``)."""
+    from audit.errors import InvalidTransition, NotFound
+
+    done: list[str] = []
+    kept: list[str] = []
+    for ref, kind, hook in (
+        (trigger.get("order_ref"), "notice", WITHDRAW_ORDER_HOOK),
+        (trigger.get("plan_ref"), "audit_plan", WITHDRAW_PLAN_HOOK),
+    ):
+        rid = _ref_id(ref, kind)
+        if rid is None:
+            continue
+        fn = _hook(*hook)
+        if fn is None:
+            kept.append(f"{ref}: its domain cannot withdraw drafts")
+            continue
+        try:
+            await fn(rid, f"complaint trigger {trigger['id']}: {reason}", actor)
+            done.append(str(ref))
+        except (InvalidTransition, NotFound) as exc:
+            kept.append(f"{ref} kept: {exc.message}")
+    note = "; ".join(([f"drafts withdrawn ({reason}): {', '.join(done)}"] if done else []) + kept)
+    old_note = trigger.get("followup_note") or ""
+    await store.execute(
+        "UPDATE complaint_trigger SET followup_note = $1 WHERE id = $2",
+        (old_note + "; " + note if old_note else note)[:4000],
+        trigger["id"],
+    )
+    after = {"withdrawn": done, "kept": kept, "reason": reason}
+    await record(
+        actor,
+        "complaint_trigger.withdraw_drafts",
+        "complaint_trigger",
+        trigger["id"],
+        {"order_ref": trigger.get("order_ref"), "plan_ref": trigger.get("plan_ref")},
+        after,
+    )
+    log.info("trigger drafts withdrawn", trigger=trigger["id"], withdrawn=done, kept=kept)
+    return after

@@ -19,6 +19,7 @@ from typing import Any
 from audit.context import Actor
 from audit.domain.auditlog.services import record
 from audit.domain.complaints.csvparse import ParsedRow, RowError
+from audit.domain.complaints.fingerprint import Deduper, contact_hash, contact_key, summary_hash
 from audit.domain.complaints.reconcile import (
     KeyInfo,
     Outcome,
@@ -61,6 +62,7 @@ class ImportReport:
     rejected: list[RowError] = field(default_factory=list)
     operators_created: list[str] = field(default_factory=list)
     keys_created: int = 0
+    duplicates: int = 0  # flagged as cross-source duplicates (counted once by the trigger)
     triggers: Outcome = field(default_factory=Outcome)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
@@ -74,6 +76,7 @@ class ImportReport:
             "rejected": len(self.rejected),
             "operators_created": self.operators_created,
             "keys_created": self.keys_created,
+            "duplicates_flagged": self.duplicates,
             "triggers_created": len(self.triggers.created),
             "triggers_escalated": len(self.triggers.updated),
             "triggers_superseded": len(self.triggers.superseded),
@@ -171,7 +174,9 @@ async def _import(
         state = _State(
             next_cid=await store.reserve_ids("complaint", 1),
             next_kid=await store.reserve_ids("trigger_key", 1),
+            old_keys=old_keys,
         )
+        first_cid = state.next_cid
         clock.lap("prepare")
         # Parsing, checking and COPY are one stream: PostgreSQL ingests a buffer while Python
         # parses the next one (two processes, two cores). Complaint rows carry no per-row
@@ -182,6 +187,8 @@ async def _import(
         await store.set_next_id("trigger_key", state.next_kid)
         if state.again:
             await _compare_reimported(store, source, state.again, report)
+        if state.deferred:
+            await _flag_old_key_duplicates(store, state.deferred, first_cid, report)
         report.rejected.sort(key=lambda e: e.line)
         clock.lap("stream")
         await store.insert_many("trigger_key", KEY_COLUMNS, state.new_keys)
@@ -215,8 +222,13 @@ class _State:
     points: dict[int, list[Point]] = field(default_factory=dict)
     infos: dict[int, KeyInfo] = field(default_factory=dict)
     new_keys: list[tuple[Any, ...]] = field(default_factory=list)
+    old_keys: set[int] = field(default_factory=set)
     # records whose external id is stored already: external id → (line, compared values)
     again: dict[str, tuple[int, tuple[Any, ...]]] = field(default_factory=dict)
+    # fingerprinted rows of keys that had complaints before: judged against the stored ones
+    # once the stream is done (the connection is busy with the COPY until then)
+    deferred: list[tuple[int, int, dt.date, str, str]] = field(default_factory=list)
+    dedupe: Deduper = field(default_factory=Deduper)  # rows of keys new with this import
 
 
 def _stream(
@@ -239,6 +251,9 @@ def _stream(
     source = options.source
     total = imported = 0
     again = state.again
+    old_keys, deferred, dedupe = state.old_keys, state.deferred, state.dedupe
+    hash_key = contact_key()
+    s_memo: dict[str, str] = {}
     try:
         for r in records:
             total += 1
@@ -277,20 +292,55 @@ def _stream(
                 again[ext] = (r.line, (op, region_key, r.issue, r.received_on,
                                        _utc(r.received_at), r.channel, r.summary, r.text))  # fmt: skip
                 continue
+            s_hash = s_memo.get(r.summary)
+            if s_hash is None:
+                s_hash = s_memo[r.summary] = summary_hash(r.summary) if r.summary else ""
+            c_hash = contact_hash(r.contact, hash_key) if r.contact else ""
+            dup = None
+            if s_hash or c_hash:
+                if key_id in old_keys:
+                    deferred.append((cid, key_id, r.received_on, s_hash, c_hash))
+                else:
+                    dup = dedupe.check(cid, key_id, r.received_on, s_hash, c_hash)
             pts = points.get(key_id)
             if pts is None:
                 pts = points[key_id] = []
                 infos[key_id] = KeyInfo(op, r.issue)
-            pts.append(Point(r.received_on, ext, cid))
+            if dup is None:
+                pts.append(Point(r.received_on, ext, cid))
+            else:
+                report.duplicates += 1
             yield (cid, source, ext, key_id, op, region_key, resolved, r.issue, r.issue_mapped,
                    r.classified, classified_by(r.classified, r.matched) if r.classified else "",
-                   r.received_at, r.received_on, r.channel, r.summary, r.text)  # fmt: skip
+                   r.received_at, r.received_on, r.channel, r.summary, r.text, s_hash, c_hash,
+                   dup, "pending" if dup is not None else "")  # fmt: skip
             cid += 1
             imported += 1
     finally:
         state.next_cid, state.next_kid = cid, kid
         report.records += total
         report.imported += imported
+
+
+async def _flag_old_key_duplicates(
+    store: Any,
+    rows: list[tuple[int, int, dt.date, str, str]],
+    first_cid: int,
+    report: ImportReport,
+) -> None:
+    """This file's rows of keys that had complaints before, judged against the stored
+    originals first and then each other, in id order (the rule of fingerprint.Deduper)."""
+    dedupe = Deduper()
+    for o in await store.originals(sorted({r[1] for r in rows}), first_cid):
+        dedupe.original(*o)
+    flagged = []
+    for row in rows:
+        dup = dedupe.check(*row)
+        if dup is not None:
+            flagged.append((dup, row[0]))
+    if flagged:
+        await store.flag_duplicates(flagged)
+        report.duplicates += len(flagged)
 
 
 def _utc(value: Any) -> dt.datetime | None:

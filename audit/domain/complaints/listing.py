@@ -21,7 +21,9 @@ MAX_LIMIT = 500
 COLUMNS = (
     "id", "source", "external_id", "key", "operator", "region", "region_resolved", "issue",
     "issue_mapped", "classified", "received_at", "received_on", "channel", "summary",
+    "duplicate_of", "duplicate_state",
 )  # fmt: skip
+DUPLICATE_FILTERS = ("pending", "confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,15 @@ class ComplaintFilter:
     since: dt.date | None = None  # received on or after (regulator's calendar)
     until: dt.date | None = None  # received on or before
     text: str | None = None  # part of the summary or external id
+    duplicate: str | None = None  # review state of flagged duplicates (DUPLICATE_FILTERS)
 
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:
             raise DomainError("since is after until", field="since")
+        if self.duplicate and self.duplicate not in DUPLICATE_FILTERS:
+            raise DomainError(
+                f"duplicate must be one of {', '.join(DUPLICATE_FILTERS)}", field="duplicate"
+            )
 
 
 def _date(value: dt.date, pg: bool) -> Any:
@@ -73,10 +80,20 @@ def where_clause(f: ComplaintFilter, pg: bool) -> tuple[str, list[Any]]:
     if f.until:
         clauses.append("c.received_on <= {}")
         args.append(_date(f.until, pg))
+    if f.duplicate:
+        # the partial index on duplicate_of serves this (flagged complaints are few)
+        clauses.append("c.duplicate_of IS NOT NULL AND c.duplicate_state = {}")
+        args.append(f.duplicate)
     if f.text:
         clauses.append("(c.summary LIKE {} ESCAPE '\\' OR c.external_id LIKE {} ESCAPE '\\')")
         args += [_like(f.text), _like(f.text)]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+async def get_row(complaint_id: int) -> dict[str, Any] | None:
+    """One complaint shaped as in the list."""
+    rows = await _select("WHERE c.id = {}", [complaint_id], 1, 0)
+    return rows[0] if rows else None
 
 
 async def list_complaints(
@@ -85,9 +102,12 @@ async def list_complaints(
     """Complaints matching ``f``, newest first, with the operator's name."""
     if not 1 <= limit <= MAX_LIMIT:
         raise DomainError(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    where, args = where_clause(f, isinstance(engine(), PostgresEngine))
+    return await _select(where, args, limit, offset)
+
+
+async def _select(where: str, args: list[Any], limit: int, offset: int) -> list[dict[str, Any]]:
     db = engine()
-    pg = isinstance(db, PostgresEngine)
-    where, args = where_clause(f, pg)
     cols = ", ".join(f"c.{c}" for c in COLUMNS)
     sql = (
         f'SELECT {cols}, o.name AS operator_name FROM complaint c JOIN "operator" o'

@@ -1,7 +1,7 @@
 """Column mappings: how a CSV layout becomes canonical complaint fields (data, not code).
 
 The canonical layout (issue 7) is ``external_id, operator, region, issue, received_at, channel,
-summary`` (+ optional ``text``). Any other layout is described by a YAML file, e.g.::
+summary`` (+ optional ``text``; ``contact`` is read when the header has it). Any other layout is described by a YAML file, e.g.::
 
     name: comcast_telecom_complaints_2015
     source: comcast-2015          # external ids are unique per source
@@ -23,8 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from audit.domain.complaints.taxonomy import DataFileError, load_yaml_file
 
-FIELDS = ("external_id", "operator", "region", "issue", "received_at", "channel", "summary", "text")
+FIELDS = ("external_id", "operator", "region", "issue", "received_at", "channel", "summary", "text",
+          "contact")  # fmt: skip
 CANONICAL_COLUMNS = FIELDS[:7]
+# Read when the header has it, otherwise empty (the complainant's phone or e-mail, issue 20).
+OPTIONAL_COLUMNS = ("contact",)
 REQUIRED = ("external_id", "operator", "region", "issue", "received_at")
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 
@@ -40,6 +43,7 @@ class FieldSpec(BaseModel):
     formats: list[str] = []  # strptime patterns, received_at only; empty ⇒ ISO
     timezone: str | None = None  # zone of naive timestamps in the source, received_at only
     classify: list[str] | None = Field(default=None, min_length=1)  # issue only
+    optional: bool = False  # the column may be absent from the file: the field is then empty
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
@@ -71,6 +75,7 @@ class Mapping(BaseModel):
             "channel",
             "summary",
             "text",
+            "contact",
         ],
         FieldSpec,
     ]
@@ -90,6 +95,8 @@ class Mapping(BaseModel):
     def referenced_columns(self) -> list[str]:
         seen: dict[str, None] = {}
         for spec in self.fields.values():
+            if spec.optional:
+                continue
             for c in spec.source_columns():
                 seen[c] = None
         return list(seen)
@@ -102,6 +109,7 @@ def canonical_mapping(source: str = "default", with_text: bool = False) -> Mappi
     fields["issue"] = FieldSpec(column="issue", classify=classify_from)
     if with_text:
         fields["text"] = FieldSpec(column="text")
+    fields["contact"] = FieldSpec(column="contact", optional=True)
     return Mapping.model_validate({"name": "canonical", "source": source, "fields": fields})
 
 

@@ -61,11 +61,13 @@ async def reconcile(
     rules: RuleSet,
     actor: Actor,
     computed: Mapping[int, list[Firing]] | None = None,
+    reason: str = "re-evaluated: the key's complaints no longer produce this trigger",
 ) -> Outcome:
     """Evaluate every key in ``keys`` over ``points`` and write the differences.
 
     ``computed`` holds firings already evaluated for some keys (the importer evaluates new keys
-    while the database ingests their complaints).
+    while the database ingests their complaints). A superseded trigger's draft order and plan
+    are withdrawn with ``reason`` (followup.withdraw_drafts), never left behind it.
     """
     now = dt.datetime.now(dt.UTC)
     out = Outcome()
@@ -118,9 +120,13 @@ async def reconcile(
                 )
                 await record(
                     actor, "complaint_trigger.supersede", "complaint_trigger", t["id"],
-                    _view(t), dict(_view(t), status="superseded"),
+                    _view(t), dict(_view(t), status="superseded", reason=reason),
                 )  # fmt: skip
                 out.superseded.append(t["id"])
+                if t["order_ref"] or t["plan_ref"]:
+                    from audit.domain.complaints.followup import withdraw_drafts
+
+                    await withdraw_drafts(store, t, reason, actor)
     if inserts:
         first = await store.reserve_ids("complaint_trigger", len(inserts))
         rows = [

@@ -27,6 +27,11 @@ class ComplaintIn(ApiIn):
     channel: Annotated[str, StringConstraints(max_length=100)] = ""
     summary: Annotated[str, StringConstraints(max_length=2000)] = ""
     text: Annotated[str, StringConstraints(max_length=20000)] = ""
+    contact: Annotated[str, StringConstraints(max_length=200)] = Field(
+        default="",
+        description="complainant's phone or e-mail: only a keyed fingerprint is stored,"
+        " to find the same complaint arriving by another channel",
+    )
     allow_unknown_region: bool = False
     allow_unknown_issue: bool = False
 
@@ -47,6 +52,9 @@ class ComplaintOut(BaseModel):
     received_on: str
     channel: str
     summary: str
+    summary_hash: str = ""
+    duplicate_of: int | None = None
+    duplicate_state: str = ""
     triggers_created: list[int] = []
     triggers_escalated: list[int] = []
     triggers_superseded: list[int] = []
@@ -62,6 +70,7 @@ class ImportOut(BaseModel):
     rejected: int
     operators_created: list[str]
     keys_created: int
+    duplicates_flagged: int = Field(default=0, description="cross-source duplicates flagged")
     triggers_created: int
     triggers_escalated: int
     triggers_superseded: int
@@ -115,3 +124,29 @@ class ComplaintRow(BaseModel):
     received_on: str
     channel: str
     summary: str
+    duplicate_of: int | None = None
+    duplicate_state: str = Field(
+        default="", description="'' | pending | confirmed | rejected (cross-source duplicates)"
+    )
+
+
+class DuplicateReviewIn(ApiIn):
+    """A reviewer's decision on a complaint flagged as a duplicate (or marking one by hand)."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["confirm", "reject"]
+    of: int | None = Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="confirm only: the first complaint, to mark an unflagged complaint by hand",
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class DuplicateReviewOut(BaseModel):
+    complaint: ComplaintRow
+    triggers_created: list[int] = []
+    triggers_escalated: list[int] = []
+    triggers_superseded: list[int] = []
+    triggers_withdrawn: list[int] = []

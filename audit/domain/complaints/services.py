@@ -12,6 +12,12 @@ from audit.domain.auditlog.services import record
 from audit.domain.complaints import followup
 from audit.domain.complaints.csvparse import ParseOptions, parse_rows
 from audit.domain.complaints.dates import parse_received, zone
+from audit.domain.complaints.fingerprint import (
+    BadContact,
+    contact_hash,
+    normalise_contact,
+    summary_hash,
+)
 from audit.domain.complaints.importer import (
     LIMITS,
     ImportOptions,
@@ -24,7 +30,7 @@ from audit.domain.complaints.reconcile import KeyInfo, reconcile
 from audit.domain.complaints.resolve import Resolver, Unresolved
 from audit.domain.complaints.rules import default_rules
 from audit.domain.complaints.schemas import ComplaintIn
-from audit.domain.complaints.store import COMPLAINT_COLUMNS, KEY_COLUMNS, writing
+from audit.domain.complaints.store import COMPLAINT_COLUMNS, COUNTED, KEY_COLUMNS, writing
 from audit.domain.complaints.tables import TRIGGER_STATUSES, Complaint, ComplaintKey
 from audit.domain.complaints.taxonomy import default_classifier, default_taxonomy
 from audit.errors import Conflict, DomainError, InvalidTransition, NotFound
@@ -63,6 +69,12 @@ async def add_complaint(data: ComplaintIn, actor: Actor, followups: bool = True)
     else:
         c = default_classifier().classify(f"{data.summary} {data.text}")
         issue, mapped, classified, matched = c.category, True, True, c.matched
+    try:
+        contact = normalise_contact(data.contact)
+    except BadContact as exc:
+        raise DomainError(str(exc), field="contact") from exc
+    s_hash = summary_hash(data.summary) if data.summary else ""
+    c_hash = contact_hash(contact)
     async with writing() as store:
         # Read inside the transaction: one pooled connection for the whole add.
         ops = await store.fetch(
@@ -93,8 +105,10 @@ async def add_complaint(data: ComplaintIn, actor: Actor, followups: bool = True)
                 f"complaint {data.source}/{data.external_id} exists (id {dup})",
                 field="external_id",
             )
+        dup_of = None
         if found is not None:
             key_id = found
+            dup_of = await first_duplicated(store, key_id, received.on, s_hash, c_hash)
         else:
             key_id = await store.reserve_ids("trigger_key", 1)
             row = (key_id, op, data.operator.strip(), rk.key, data.region.strip(), rk.resolved,
@@ -102,7 +116,8 @@ async def add_complaint(data: ComplaintIn, actor: Actor, followups: bool = True)
             await store.insert_many("trigger_key", KEY_COLUMNS, [row])
         by = classified_by(classified, matched)
         fields = (data.source, data.external_id, key_id, op, rk.key, rk.resolved, issue, mapped,
-                  classified, by, received.at, received.on, data.channel, data.summary, data.text)  # fmt: skip
+                  classified, by, received.at, received.on, data.channel, data.summary, data.text,
+                  s_hash, c_hash, dup_of, "pending" if dup_of is not None else "")  # fmt: skip
         cid = await store.insert_returning_id("complaint", COMPLAINT_COLUMNS[1:], fields)
         values = (cid, *fields)
         points = await store.key_points([key_id])
@@ -111,6 +126,7 @@ async def add_complaint(data: ComplaintIn, actor: Actor, followups: bool = True)
             store, {key_id: KeyInfo(op, issue)}, points, live, default_rules(), actor
         )
         out = dict(zip(COMPLAINT_COLUMNS, values, strict=True))
+        del out["contact_hash"]  # a fingerprint of personal data: not echoed
         out["received_at"] = received.at.isoformat() if received.at else None
         out["received_on"] = received.on.isoformat()
         await record(actor, "complaint.create", "complaint", cid, None, out)
@@ -121,6 +137,26 @@ async def add_complaint(data: ComplaintIn, actor: Actor, followups: bool = True)
     out["triggers_superseded"] = outcome.superseded
     out["triggers_withdrawn"] = outcome.deleted
     return out
+
+
+async def first_duplicated(
+    store: Any, key_id: int, day: dt.date, s_hash: str, c_hash: str
+) -> int | None:
+    """The first stored complaint of this key and day that a new complaint with these
+    fingerprints duplicates (fingerprint.Deduper's rule), or None."""
+    conds, args = [], [key_id, day]
+    for col, value in (("summary_hash", s_hash), ("contact_hash", c_hash)):
+        if value:
+            args.append(value)
+            conds.append(f"{col} = ${len(args)}")
+    if not conds:
+        return None
+    rows = await store.fetch(
+        f"SELECT MIN(id) FROM complaint WHERE key = $1 AND received_on = $2 AND {COUNTED}"
+        f" AND ({' OR '.join(conds)})",
+        *args,
+    )
+    return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def mapping_for(path: Path | None, source: str | None) -> Mapping:

@@ -23,8 +23,10 @@ from audit.domain.complaints.trigger import Point
 COMPLAINT_COLUMNS = (
     "id", "source", "external_id", "key", "operator", "region", "region_resolved", "issue",
     "issue_mapped", "classified", "classified_by", "received_at", "received_on", "channel",
-    "summary", "text",
+    "summary", "text", "summary_hash", "contact_hash", "duplicate_of", "duplicate_state",
 )  # fmt: skip
+# A complaint the trigger counts: not a duplicate, or one a reviewer rejected as a duplicate.
+COUNTED = "duplicate_state NOT IN ('pending', 'confirmed')"
 KEY_COLUMNS = (
     "id", "operator", "operator_given", "region_key", "region_given", "region_resolved", "issue",
     "issue_mapped",
@@ -91,6 +93,14 @@ class Store:
         marks = ", ".join("?" for _ in range(len(columns) + 1))
         await self.execute(f'INSERT INTO {table} ("id", {cols}) VALUES ({marks})', new_id, *values)
         return new_id
+
+    async def flag_duplicates(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Mark complaints as duplicates awaiting review: (first complaint id, complaint id)."""
+        sql = "UPDATE complaint SET duplicate_of = $1, duplicate_state = 'pending' WHERE id = $2"
+        if self.pg:
+            await self.conn.executemany(sql, pairs)
+        else:
+            await self.conn.executemany(_qmarks(sql), pairs)
 
     async def set_next_id(self, table: str, next_id: int) -> None:
         """After assigning ids up to ``next_id - 1`` by hand (under the lock)."""
@@ -164,17 +174,47 @@ class Store:
         out: dict[int, list[Point]] = defaultdict(list)
         for chunk in _chunks(list(key_ids), 5000):
             if self.pg:
-                sql = "SELECT key, received_on, external_id, id FROM complaint WHERE key = ANY($1)"
+                sql = (
+                    "SELECT key, received_on, external_id, id FROM complaint"
+                    f" WHERE key = ANY($1) AND {COUNTED}"
+                )
                 rows = await self.fetch(sql, chunk)
             else:
                 marks = ", ".join("?" for _ in chunk)
                 sql = (
                     "SELECT key, received_on, external_id, id FROM complaint"
-                    f" WHERE key IN ({marks})"
+                    f" WHERE key IN ({marks}) AND {COUNTED}"
                 )
                 rows = await self.fetch(sql, *chunk)
             for key, on, ext, cid in rows:
                 out[key].append(Point(_as_date(on), ext, cid))
+        return out
+
+    async def originals(
+        self, key_ids: Sequence[int], below_id: int
+    ) -> list[tuple[int, int, date, str, str]]:
+        """Stored complaints of these keys that others may duplicate (counted ones with a
+        fingerprint), id < ``below_id``, in id order: (id, key, day, summary, contact hash)."""
+        out: list[tuple[int, int, date, str, str]] = []
+        cond = f"{COUNTED} AND (summary_hash <> '' OR contact_hash <> '')"
+        for chunk in _chunks(list(key_ids), 5000):
+            if self.pg:
+                rows = await self.fetch(
+                    "SELECT id, key, received_on, summary_hash, contact_hash FROM complaint"
+                    f" WHERE key = ANY($1) AND id < $2 AND {cond}",
+                    chunk,
+                    below_id,
+                )
+            else:
+                marks = ", ".join("?" for _ in chunk)
+                rows = await self.fetch(
+                    "SELECT id, key, received_on, summary_hash, contact_hash FROM complaint"
+                    f" WHERE key IN ({marks}) AND id < ? AND {cond}",
+                    *chunk,
+                    below_id,
+                )
+            out.extend((r[0], r[1], _as_date(r[2]), r[3], r[4]) for r in rows)
+        out.sort()
         return out
 
     async def live_triggers(self, key_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:

@@ -44,6 +44,11 @@ class Complaint(Table, tablename="complaint"):
     summary = Text(default="")
     text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # Cross-source duplicates (issue 20, fingerprint.py): fingerprints, never the contact itself.
+    summary_hash = Varchar(length=32, default="")  # normalised summary's SHA-256 prefix
+    contact_hash = Varchar(length=32, default="")  # keyed hash of the normalised contact
+    duplicate_of = Integer(null=True, default=None)  # complaint.id of the first complaint
+    duplicate_state = Varchar(length=10, default="")  # "" | pending | confirmed | rejected
 
 
 class ComplaintTrigger(Table, tablename="complaint_trigger"):

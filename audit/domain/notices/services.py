@@ -380,6 +380,14 @@ async def create_self_inspection_draft(trigger: dict[str, Any], actor: Actor) ->
     return await make(trigger, actor)
 
 
+async def withdraw_draft(notice_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """draft|approved → withdrawn, never issued (e.g. the complaint trigger that drafted a
+    self-inspection order was superseded); the reason is in the audit entry."""
+    return await transition(
+        notice_id, actor, ("draft", "approved"), "withdrawn", "withdraw", note={"reason": reason}
+    )
+
+
 async def create_rectification_draft(inspection_id: int, actor: Actor) -> dict[str, Any]:
     """Hook for the plans/inspections domain."""
     from audit.domain.notices.drafts import create_rectification_draft as make

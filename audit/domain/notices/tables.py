@@ -26,6 +26,7 @@ NOTICE_STATUSES = (
     "acknowledged",
     "superseded",
     "revoked",
+    "withdrawn",  # a draft (or approved) notice taken back before issue, with its reason
 )
 ISSUED_STATUSES = ("issued", "delivered", "acknowledged", "superseded", "revoked")
 

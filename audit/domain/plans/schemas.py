@@ -11,7 +11,7 @@ from audit.validation import ApiIn, PlanningDatetime, StoredObject
 
 Method = Literal["open", "covert"]
 Sampling = Literal["comprehensive", "random", "targeted"]
-PlanStatus = Literal["draft", "approved", "active", "completed", "published"]
+PlanStatus = Literal["draft", "approved", "active", "completed", "published", "withdrawn"]
 DbId = Annotated[int, Field(gt=0, le=2_147_483_647)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 

@@ -315,3 +315,24 @@ async def transition(plan_id: int, action: str, actor: Actor) -> dict[str, Any]:
         after = await load_plan(plan_id)
         await record(actor, f"plan.{action}", "audit_plan", plan_id, before, after)
     return after
+
+
+async def withdraw_draft(plan_id: int, reason: str, actor: Actor) -> dict[str, Any]:
+    """draft → withdrawn (e.g. the complaint trigger that drafted it was superseded); a plan
+    already approved is the authority's decision and is left alone (InvalidTransition)."""
+    async with write_transaction():
+        before = await load_plan(plan_id)
+        updated = (
+            await AuditPlan.update({AuditPlan.status: "withdrawn"})
+            .where((AuditPlan.id == plan_id) & (AuditPlan.status == "draft"))
+            .returning(AuditPlan.id)
+        )
+        if not updated:
+            raise InvalidTransition(
+                f"plan {plan_id} is {before['status']}; only a draft can be withdrawn"
+            )
+        after = await load_plan(plan_id)
+        await record(
+            actor, "plan.withdraw", "audit_plan", plan_id, before, {**after, "reason": reason}
+        )
+    return after

@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import HTTPException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import File, Redirect, Template
 
 from audit.api import CurrentActor, Id, Offset
 from audit.domain.accounts.guards import STAFF
-from audit.domain.complaints import services, uploads
-from audit.domain.complaints.listing import ComplaintFilter, list_complaints
+from audit.domain.complaints import duplicates, services, uploads
+from audit.domain.complaints.listing import DUPLICATE_FILTERS, ComplaintFilter, list_complaints
 from audit.domain.complaints.tables import TRIGGER_STATUSES
 from audit.domain.complaints.taxonomy import default_taxonomy
 from audit.domain.operators.tables import Operator
@@ -31,6 +32,12 @@ UploadId = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{32}$")]
 Opt = Annotated[str | None, QueryParameter(max_length=200)]
 OperatorId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
 
+DUPLICATE_LABELS = {
+    "": "",
+    "pending": N_("to review"),
+    "confirmed": N_("confirmed"),
+    "rejected": N_("not a duplicate"),
+}
 STATUS_LABELS = {
     "new": N_("new"),
     "order_issued": N_("order issued"),
@@ -72,6 +79,7 @@ class ComplaintPages(PageController):
     @get("/", guards=[page_for(*STAFF)])
     async def index(
         self,
+        request: Request[Any, Any, Any],
         operator: Annotated[str | None, QueryParameter(name="operator_id", max_length=12)] = None,
         region: Opt = None,
         issue: Opt = None,
@@ -79,6 +87,7 @@ class ComplaintPages(PageController):
         since_text: Annotated[str | None, QueryParameter(name="since", max_length=10)] = None,
         until_text: Annotated[str | None, QueryParameter(name="until", max_length=10)] = None,
         q: Opt = None,
+        duplicate: Annotated[str | None, QueryParameter(max_length=12)] = None,
         offset: Offset = 0,
     ) -> Template:
         # The filter form sends every field, empty ones as "": parsed here, not by the
@@ -109,6 +118,7 @@ class ComplaintPages(PageController):
             "issue": issue or "",
             "source": (source or "").strip(),
             "q": (q or "").strip(),
+            "duplicate": duplicate if duplicate in DUPLICATE_FILTERS else "",
         }
         filters: dict[str, Any] = {
             "operator_id": operator_id,
@@ -128,6 +138,7 @@ class ComplaintPages(PageController):
                 since,
                 until,
                 text["q"] or None,
+                text["duplicate"] or None,
             )
             rows = await list_complaints(f, PAGE_SIZE + 1, offset)
         except DomainError as exc:
@@ -146,8 +157,32 @@ class ComplaintPages(PageController):
                 "base": "/ui/complaints?" + (query + "&" if query else ""),
                 "operators": await _operators(),
                 "issues": _issues(),
+                "duplicate_states": [(k, gettext(DUPLICATE_LABELS[k])) for k in DUPLICATE_FILTERS],
+                "duplicate_labels": {
+                    k: gettext(v) if v else "" for k, v in DUPLICATE_LABELS.items()
+                },
+                "may_review": request.scope["user"]["role"] in WRITERS,
+                "back": "/ui/complaints?" + query,
             },
         )
+
+    @post("/{complaint_id:int}/duplicate", guards=[page_for(*WRITERS)])
+    async def review_duplicate(
+        self, complaint_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
+    ) -> Response[Any]:
+        """A reviewer's decision on a flagged duplicate (the service of POST
+        /complaints/{id}/duplicate), then back to the list the form was on."""
+        form = await read_form(request)
+        decision = str(form.get("decision") or "")
+        reason = str(form.get("reason") or "")[:500]
+        try:
+            await duplicates.review(complaint_id, decision, actor, reason=reason)
+        except DomainError as exc:
+            raise HTTPException(status_code=exc.status_code, detail=exc.message) from exc
+        back = str(form.get("back") or "")
+        if not back.startswith("/ui/complaints") or "//" in back or "\\" in back:
+            back = "/ui/complaints"
+        return Redirect(f"{back}#c{complaint_id}", status_code=303)
 
     @get("/import", guards=[page_for(*WRITERS)])
     async def import_form(self) -> Template:

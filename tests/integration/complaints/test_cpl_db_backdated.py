@@ -49,7 +49,11 @@ async def test_backdated_complaint_withdraws_trigger_nothing_was_issued_for(db: 
     log = await entries(entity="complaint_trigger", entity_id=str(old["id"]))
     if old["order_ref"] or old["plan_ref"]:  # drafts were made by other domains' hooks
         assert out["triggers_superseded"] == [old["id"]]
-        assert log[0]["action"] == "complaint_trigger.supersede"
+        # its drafts are withdrawn with it, never left behind (issue 20)
+        assert [e["action"] for e in log[:2]] == [
+            "complaint_trigger.withdraw_drafts",
+            "complaint_trigger.supersede",
+        ]
     else:
         assert out["triggers_withdrawn"] == [old["id"]]
         assert log[0]["action"] == "complaint_trigger.withdraw"
@@ -67,11 +71,10 @@ async def test_backdated_complaint_supersedes_trigger_whose_order_was_issued(db:
     assert kept["id"] == old["id"]
     assert kept["external_ids"] == ["E001", "E002", "E003"]  # as it was when acted upon
     log = await entries(entity="complaint_trigger", entity_id=str(old["id"]))
-    assert [e["action"] for e in log[:2]] == [
-        "complaint_trigger.supersede",
-        "complaint_trigger.status",
-    ]
-    assert log[0]["after"]["status"] == "superseded"
+    actions = [e["action"] for e in log if e["action"] != "complaint_trigger.withdraw_drafts"]
+    assert actions[:2] == ["complaint_trigger.supersede", "complaint_trigger.status"]
+    supersede = next(e for e in log if e["action"] == "complaint_trigger.supersede")
+    assert supersede["after"]["status"] == "superseded"
 
 
 async def test_backdated_complaint_that_changes_nothing_keeps_trigger(db: str) -> None:

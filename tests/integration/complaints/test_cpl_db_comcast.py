@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from audit.context import SYSTEM
+from audit.domain.complaints.fingerprint import normalise_summary
 from audit.domain.complaints.importer import ImportOptions
 from audit.domain.complaints.mapping import MAPPINGS_DIR, load_mapping
 from audit.domain.complaints.services import export_triggers, import_file, list_triggers
@@ -21,16 +22,25 @@ from .helpers import COMCAST, by_key, pure_triggers
 MAPPING = load_mapping(MAPPINGS_DIR / "comcast.yaml")
 
 
-def expected_from_raw_file() -> list[dict]:
+def expected_from_raw_file() -> tuple[list[dict], int]:
+    """The pure rule over the file, a complaint repeated on the same day with the same
+    normalised summary in the same key counted once (issue 20); and how many were repeats."""
     classify = default_classifier().classify
     items = []
+    seen: set[tuple] = set()
+    repeats = 0
     with open(COMCAST, encoding="utf-8-sig", newline="") as fh:
         for r in csv.DictReader(fh):
             region = f"{r['City'].strip()}, {r['State'].strip()}"
             key = ("Comcast", region, classify(r["Customer Complaint"]).category)
             day = datetime.strptime(r["Date"], "%d-%m-%y").date()
+            same = (key[0], region.lower(), key[2], day, normalise_summary(r["Customer Complaint"]))
+            if same in seen:
+                repeats += 1
+                continue
+            seen.add(same)
             items.append((key, Point(day, r["Ticket #"])))
-    return pure_triggers(items)
+    return pure_triggers(items), repeats
 
 
 async def test_comcast_import(db: str, tmp_path: Path) -> None:
@@ -48,8 +58,9 @@ async def test_comcast_import(db: str, tmp_path: Path) -> None:
     issues = Counter(r["issue"] for r in rows)
     assert issues["billing"] > 500 and issues["network"] > 300
 
-    want = expected_from_raw_file()
+    want, repeats = expected_from_raw_file()
     assert len(want) > 20
+    assert report.duplicates == repeats > 0
     got = by_key(await export_triggers())
     # Free-text regions are keyed case-insensitively; the export shows them as first imported.
     assert got == want
