@@ -80,6 +80,7 @@ class NoticeController(Controller):
 
     @post("/", guards=[DRAFTERS], summary="New draft (content may be incomplete)")
     async def create(self, data: JSONBody[DraftIn], actor: CurrentActor) -> NoticeOut:
+        services.refuse_typed_ranking(data.notice_type, data.content)
         row = await services.create_draft(
             actor,
             data.notice_type,

@@ -224,6 +224,44 @@ def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row.get(k) for k in keep}
 
 
+TYPED_RANKING = (
+    "a public quality notice's ranking and figures are computed from the data, not typed:"
+    " draft it with POST /notices/public-report {period, scope} (its figures can then be"
+    " edited before approval, every edit logged with before and after)"
+)
+# content fields of a public notice that only the public report may fill
+COMPUTED_FIELDS = ("rows", "from_data")
+
+
+def _given(value: Any) -> bool:
+    return value not in (None, "", [], {}, False)
+
+
+def refuse_typed_ranking(notice_type: str, content: dict[str, Any]) -> None:
+    """POST /notices: a public notice may not bring its own ranking rows (issue 20)."""
+    if notice_type != NoticeType.public_notice.value:
+        return
+    for name in COMPUTED_FIELDS:
+        if _given(content.get(name)):
+            raise DomainError(f"content.{name}: {TYPED_RANKING}", field=f"content.{name}")
+
+
+def computed_from_data(row: dict[str, Any]) -> bool:
+    """A public notice drafted by the public report (its source names the report)."""
+    source = row.get("source") or {}
+    return isinstance(source, dict) and isinstance(source.get("public_report"), dict)
+
+
+def _refuse_typed_edit(before: dict[str, Any], content: dict[str, Any]) -> None:
+    """A public notice not computed from data cannot gain ranking rows by an edit either."""
+    if before["notice_type"] != NoticeType.public_notice.value or computed_from_data(before):
+        return
+    old = before["content"] or {}
+    for name in COMPUTED_FIELDS:
+        if _given(content.get(name)) and content.get(name) != old.get(name):
+            raise DomainError(f"content.{name}: {TYPED_RANKING}", field=f"content.{name}")
+
+
 async def update_draft(
     notice_id: int, actor: Actor, content: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -236,6 +274,7 @@ async def update_draft(
         )
     if content is None:
         return before
+    _refuse_typed_edit(before, content)
     async with write_tx():
         n = await (
             Notice.update({Notice.content: content})
