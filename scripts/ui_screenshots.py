@@ -3,7 +3,9 @@
 Run against a fresh demo (`make run` in another terminal), then:
     .venv/bin/python scripts/ui_screenshots.py [--base http://127.0.0.1:8000] [--out docs/ui]
 It logs in with the demo users of var/demo-credentials.txt and, to show a diff, imports one
-changed version of the business-hall checklist (a write to the demo database).
+changed version of the business-hall checklist; as inspector1 it starts the inspection of the
+demo's active on-site plan from the plan page and answers two items (writes to the demo
+database: run it against a fresh demo).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# phone first: it starts the demo inspection from the plan page (the start button is shown once)
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
@@ -42,10 +46,13 @@ async def shoot(base: str, out: Path, creds_file: Path) -> None:
                 context = await browser.new_context(viewport=viewport, locale="zh-CN")
                 page = await context.new_page()
 
-                async def save(name: str, page=page, vp_name=vp_name) -> None:
+                async def save(
+                    name: str, full: bool | None = None, page=page, vp_name=vp_name
+                ) -> None:
                     await page.wait_for_load_state("networkidle")
                     path = out / f"{name}-{vp_name}.png"
-                    await page.screenshot(path=str(path), full_page=vp_name == "phone")
+                    full_page = vp_name == "phone" if full is None else full
+                    await page.screenshot(path=str(path), full_page=full_page)
                     _shrink(path)
 
                 async def login(user: str, page=page, context=context) -> None:
@@ -73,7 +80,7 @@ async def shoot(base: str, out: Path, creds_file: Path) -> None:
                 await save("checklists")
                 await page.click("a[href^='/ui/checklists/versions/']")
                 await save("scorecard")
-                if vp_name == "desktop":
+                if vp_name == next(iter(VIEWPORTS)):  # once
                     text = (ROOT / "checklists" / "business_hall.yaml").read_text(encoding="utf-8")
                     changed = text.replace("pass_mark: 80", "pass_mark: 85", 1)
                     await page.goto(f"{base}/ui/checklists/import")
@@ -91,11 +98,53 @@ async def shoot(base: str, out: Path, creds_file: Path) -> None:
                 await save("checklist-import-errors")
                 await page.goto(f"{base}/ui/audit-log")
                 await save("audit-log")
+                for name, path in (
+                    ("plans", "/ui/plans"),
+                    ("coverage", "/ui/coverage"),
+                    ("complaints", "/ui/complaints"),
+                    ("probe-runs", "/ui/probe-runs"),
+                ):
+                    await page.goto(f"{base}{path}")
+                    await save(name)
                 await login("inspector1")
                 await save("dashboard-inspector")
+                await page.goto(f"{base}/ui/inspections")
+                await save("inspections-inspector")
+                await inspect(page, base, save)
                 await context.close()
         finally:
             await browser.close()
+
+
+async def inspect(page: Any, base: str, save: Any) -> None:
+    """The demo's active plan as inspector1 sees it, then its inspection form: started from
+    the plan page's button the first time, opened from the plan's inspections after."""
+    await page.goto(f"{base}/ui/plans")
+    await page.locator("main table a[href^='/ui/plans/']").first.click()
+    await page.wait_for_load_state("networkidle")
+    start = page.locator("#plan-start button[type=submit]").first
+    await save("plan-inspector", full=True)
+    if await start.count():
+        await start.click()
+        await page.wait_for_selector("#inspection[data-ready='1']", timeout=20_000)
+        for item, result, note in (
+            ("environment-clean", "pass", ""),
+            ("environment-tariffs_posted", "fail", "宽带套餐资费未在公示栏列出"),
+        ):
+            await page.click(f"label[for='r-{item}-{result}']")
+            if note:
+                await page.fill(f"#n-{item}", note)
+                await page.press(f"#n-{item}", "Tab")
+        await page.wait_for_selector("#unsent[data-count='0']", timeout=20_000)
+        await page.wait_for_timeout(1500)  # the summary fragment reloads after the batch
+    else:
+        await page.locator(
+            "section[aria-labelledby='h-inspections'] a[href^='/ui/inspections/']"
+        ).first.click()
+        await page.wait_for_selector("#inspection[data-ready='1']", timeout=20_000)
+    await page.evaluate("window.scrollTo(0, 0)")
+    # the first screen, as the inspector sees it (390×844 is the design size)
+    await save("inspection-form", full=False)
 
 
 def main() -> None:

@@ -125,6 +125,39 @@ async def to_start(actor: Actor, start: dt.datetime, end: dt.datetime) -> list[d
     return out[:LIMIT]
 
 
+def may_start(plan: dict[str, Any], actor: Actor) -> bool:
+    """Whether ``actor`` may open an inspection on ``plan`` now — the checks of
+    ``services.open_inspection``: an active plan, and one of its inspectors (or a
+    supervisor/admin, :func:`access.check_may_write`)."""
+    if plan["status"] != "active":
+        return False
+    if actor.role in access.WRITE_ALL_ROLES:
+        return True
+    return actor.role == "inspector" and actor.id in plan["inspector_ids"]
+
+
+async def plan_to_start(plan: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:
+    """The plan's sampled venues with no inspection yet, in sample order, that ``actor`` may
+    start now (none when :func:`may_start` says no)."""
+    if not may_start(plan, actor):
+        return []
+    started = {
+        r["venue"]
+        for r in await Inspection.select(Inspection.venue).where(Inspection.plan == plan["id"])
+    }
+    by_id = {v["venue_id"]: v for v in plan["venues"]}
+    return [
+        {
+            "plan_id": plan["id"],
+            "venue_id": venue_id,
+            "venue_name": by_id[venue_id]["name"],
+            "venue_kind": by_id[venue_id]["kind"],
+        }
+        for venue_id in plan["sample"]
+        if venue_id not in started
+    ]
+
+
 async def may_record(inspection: dict[str, Any], actor: Actor) -> bool:
     try:
         await access.get_writable(inspection["id"], actor)

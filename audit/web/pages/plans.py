@@ -16,6 +16,7 @@ from audit.context import Actor
 from audit.domain.accounts.guards import STAFF
 from audit.domain.accounts.services import get_user
 from audit.domain.inspections.access import list_inspections
+from audit.domain.inspections.views import plan_to_start
 from audit.domain.operators import services as operators
 from audit.domain.plans import access, actions, checklist_versions, services
 from audit.domain.plans.schemas import PlanIn, PlanPatch, PlanStatus
@@ -138,6 +139,7 @@ async def _detail(
             "names": await _names([*plan["inspector_ids"], *people]),
             "inspections": inspections,
             "inspection_total": total,
+            "to_start": await plan_to_start(plan, actor),
             "labels": labels(),
             "kinds": dict(kind_options()),
             "done": gettext(DONE[done]) if done in DONE else None,

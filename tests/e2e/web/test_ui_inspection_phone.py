@@ -1,6 +1,7 @@
 """The on-site inspection on two phones (390×844, real Chromium, both databases): a supervisor
 makes an on-site plan on the plan pages and a second supervisor approves and activates it;
-inspector 1 starts the inspection from the worklist and records items with
+inspector 1 sees the venue offered on the worklist, starts the inspection from the plan's page
+(its "start the inspection" button, the worklist's service) and records items with
 a real JPEG photo, inspector 2 records others on his phone; then inspector 1's network is cut
 (``context.set_offline``), two more items are answered and a photo is taken, the page is
 reloaded without network (served by the offline worker, what was typed still there), the
@@ -130,10 +131,12 @@ async def test_two_inspectors_record_offline_and_confirm_on_phones(
     ctx1, p1 = await _phone(browser, base, "inspector1")
     ctx2, p2 = await _phone(browser, base, "inspector2")
 
-    # inspector 1: dashboard → worklist → start the sampled venue
+    # inspector 1: dashboard → worklist (the venue is offered) → the plan → start the venue
     await p1.goto(f"{base}/")
     await p1.click("a[href='/ui/inspections']")
-    await p1.click("button[aria-label*='甲通信延安路营业厅']")
+    await p1.wait_for_selector("button[aria-label*='甲通信延安路营业厅']", timeout=WAIT_MS)
+    await p1.goto(f"{base}/ui/plans/{plan_id}")
+    await p1.click("#plan-start button[aria-label*='甲通信延安路营业厅']")
     await _form_ready(p1)
     iid = int(p1.url.rsplit("/", 1)[1])
     checklist = await pinned_checklist((await load_inspection(iid))["checklist_version_id"])
