@@ -205,12 +205,16 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
         s["trigger_keys"],
         s["complaints"],
     )
+    # followed up already (a note): the start-up follow-up sweep
+    # (complaints.followup_sweep) would otherwise draft orders for thousands of them while
+    # the bench measures
     await conn.execute(
         "INSERT INTO complaint_trigger (key, operator, fired_on, complaint_ids, external_ids,"
         " count_at_firing, joined_count, status, followup_note, created_at, updated_at)"
         " SELECT k.id, k.operator, ($1::timestamptz + make_interval(days =>"
         " pg_temp.draw(g.i, 18, 365)::int))::date, '[]', '[]', 3, 0,"
-        " (ARRAY['new','closed','order_issued'])[1 + pg_temp.draw(g.i, 19, 3)], '', $1, $1"
+        " (ARRAY['new','closed','order_issued'])[1 + pg_temp.draw(g.i, 19, 3)],"
+        " '基准数据：已跟进', $1, $1"
         " FROM (SELECT i, (SELECT min(id) FROM trigger_key) + pg_temp.draw(i, 20, $2) AS kid"
         " FROM generate_series(0, $3 - 1) i) g JOIN trigger_key k ON k.id = g.kid ORDER BY g.i",
         START,
