@@ -20,6 +20,8 @@ schemathesis against the app to hold the schema to what it answers):
 Request bodies deriving from :class:`audit.validation.ApiIn` refuse unknown fields, so their
 schemas say ``additionalProperties: false``, and bound their row ids (``*_id``) as it does. A 204 has no body (no content in the schema).
 Guarded operations name the two ways to authenticate (bearer token, session cookie).
+A file download names the media types it is served in (:func:`serving`): Litestar documents a
+``File`` under an empty media type and ``Response[bytes]`` as JSON.
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, OpenAPIType, Schema, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import HTTPRoute
@@ -62,6 +72,27 @@ DESCRIPTIONS = {
     429: "Too many attempts; see Retry-After",
     503: "Database unavailable",
 }
+
+
+def serving(*media_types: str) -> type[Operation]:
+    """The ``operation_class`` of a handler whose 200 is a file in one of ``media_types``: the
+    schema then names each (a body of that type, not JSON)."""
+    if not media_types:
+        raise ValueError("serving() needs at least one media type")
+
+    class ServingOperation(Operation):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            ok = (self.responses or {}).get("200")
+            if ok is not None and not isinstance(ok, Reference):
+                ok.content = {
+                    media: OpenAPIMediaType(
+                        schema=Schema(type=OpenAPIType.STRING, content_media_type=media)
+                    )
+                    for media in media_types
+                }
+
+    return ServingOperation
 
 
 def components(session_cookie: str) -> Components:

@@ -97,7 +97,7 @@ def serve_asset(name: Annotated[str, PathParameter(max_length=200)]) -> Response
     if found is None:
         raise NotFoundException("no such asset")
     media_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    if media_type.startswith("text/") or media_type == "application/javascript":
+    if media_type == "application/javascript":  # Litestar adds the charset to text/* itself
         media_type += "; charset=utf-8"
     return Response(
         _content(found.served_name),

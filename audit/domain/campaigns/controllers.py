@@ -13,6 +13,7 @@ from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.campaigns import export, reporting, services, stats
 from audit.domain.campaigns.schemas import CampaignIn, Progress, Transition
 from audit.errors import DomainError
+from audit.openapi import serving
 
 WRITERS = allow("admin", "supervisor", "inspector")
 READERS = allow(*ALL_ROLES)
@@ -27,6 +28,10 @@ def _edges(text: str | None) -> tuple[int, ...] | None:
     except ValueError as exc:
         raise DomainError(f"{exc}".replace("edges: ", ""), field="bands") from exc
     return edges
+
+
+CSV = "text/csv"  # Litestar adds "; charset=utf-8" to a text/* type
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class CampaignController(Controller):
@@ -71,7 +76,8 @@ class CampaignController(Controller):
         return await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
 
     @get("/{campaign_id:int}/statistics/export", guards=[READERS],
-         summary="The statistics as CSV or XLSX (the same figures)")  # fmt: skip
+         summary="The statistics as CSV or XLSX (the same figures)",
+         operation_class=serving(CSV, XLSX))  # fmt: skip
     async def export_statistics(
         self,
         campaign_id: Id,
@@ -108,13 +114,10 @@ class CampaignController(Controller):
         }
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def export_response(campaign_id: int, figures: dict[str, Any], format: str) -> Response[bytes]:
     body, media = (
         (export.to_xlsx(figures), XLSX) if format == "xlsx"
-        else (export.to_csv(figures), "text/csv; charset=utf-8")
+        else (export.to_csv(figures), CSV)
     )  # fmt: skip
     name = f"campaign-{campaign_id}-statistics.{format}"
     return Response(

@@ -9,7 +9,9 @@ from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import STAFF, allow
 from audit.domain.evidence import services
 from audit.domain.evidence.schemas import EvidenceOut, VerifyOut
+from audit.domain.evidence.sniff import STORED_MEDIA_TYPES
 from audit.errors import Conflict
+from audit.openapi import serving
 
 READERS = allow(*STAFF)
 SEALERS = allow("admin", "supervisor", "inspector")
@@ -23,7 +25,8 @@ class EvidenceController(Controller):
     async def get_evidence(self, evidence_id: Id, actor: CurrentActor) -> EvidenceOut:
         return EvidenceOut(**await services.get_visible(evidence_id, actor))
 
-    @get("/{evidence_id:int}/content", guards=[READERS], summary="Download the file")
+    @get("/{evidence_id:int}/content", guards=[READERS], summary="Download the file",
+         operation_class=serving(*STORED_MEDIA_TYPES))  # fmt: skip
     async def content(self, evidence_id: Id, actor: CurrentActor) -> File:
         row = await services.get_visible(evidence_id, actor)
         check = services.verify_row(row)

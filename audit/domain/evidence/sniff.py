@@ -15,6 +15,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "note": frozenset({"text/plain", "application/pdf"}),
 }
+# What stored evidence can be served as (every file passed check_upload).
+STORED_MEDIA_TYPES: tuple[str, ...] = tuple(sorted(frozenset().union(*ALLOWED.values())))
 
 
 class EvidenceRejected(ValueError):

@@ -25,6 +25,7 @@ from audit.domain.notices.schemas import (
 )
 from audit.domain.plans import confidentiality
 from audit.errors import Conflict, DomainError
+from audit.openapi import serving
 
 READERS = allow(*ALL_ROLES)
 DRAFTERS = allow("admin", "supervisor", "inspector")
@@ -62,7 +63,8 @@ class NoticeController(Controller):
     async def get_notice(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await services.get_notice(notice_id, actor))
 
-    @get("/{notice_id:int}/pdf", guards=[READERS], summary="Download the signed PDF")
+    @get("/{notice_id:int}/pdf", guards=[READERS], summary="Download the signed PDF",
+         operation_class=serving("application/pdf"))  # fmt: skip
     async def pdf(self, notice_id: Id, actor: CurrentActor) -> File:
         row = await services.get_notice(notice_id, actor)
         path = issuing.pdf_file(row)
@@ -199,9 +201,8 @@ class VerificationController(Controller):
     @get("/verify/{token:str}", media_type="text/html", summary="Verification page (QR target)")
     async def page(self, token: Token) -> Response[str]:
         record = await registry.by_token(token)
-        return Response(
-            verification_page(registry.public_view(record)), media_type="text/html; charset=utf-8"
-        )
+        # text/html: Litestar adds "; charset=utf-8"
+        return Response(verification_page(registry.public_view(record)), media_type="text/html")
 
 
 ROUTES = [NoticeController, VerificationController]

@@ -257,8 +257,10 @@ async def update_venue(venue_id: int, data: VenuePatch, actor: Actor) -> dict[st
         checked = _profile(profile, before["kind"], data.name or before["name"], urls)
         if data.profile is not None:
             changes[Venue.profile] = checked
+    # An explicit null clears an optional field; for a required one it is "keep".
+    nullable = {"address", "company_name", "sessions_per_day"}
     for name in ("name", "address", "company_name", "sessions_per_day", "active"):
-        if name in fields and (getattr(data, name) is not None or name != "name"):
+        if name in fields and (getattr(data, name) is not None or name in nullable):
             changes[getattr(Venue, name)] = getattr(data, name)
     if not changes:
         return before

@@ -14,6 +14,7 @@ from litestar.response import File
 from audit.api import CurrentActor, Id, Limit, Offset
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.evidence import services as evidence
+from audit.domain.evidence.sniff import STORED_MEDIA_TYPES
 from audit.domain.notices.schemas import NoticeOut
 from audit.domain.portal import operator_side, review, verification, views
 from audit.domain.portal.operator_side import Upload
@@ -33,6 +34,7 @@ from audit.domain.portal.schemas import (
 )
 from audit.domain.portal.states import STATES
 from audit.errors import Conflict, NotFound
+from audit.openapi import serving
 
 READERS = allow(*ALL_ROLES)
 OPERATORS = allow("operator")
@@ -184,6 +186,7 @@ class FindingController(Controller):
         "/{finding_id:int}/files/{evidence_id:int}/content",
         guards=[READERS],
         summary="A file attached to the finding's rectification or dispute",
+        operation_class=serving(*STORED_MEDIA_TYPES),
     )
     async def file(self, finding_id: Id, evidence_id: Id, actor: CurrentActor) -> File:
         view = await views.get_finding(finding_id, actor)

@@ -68,6 +68,29 @@ def test_every_operation_documents_its_error_statuses(schema: dict[str, Any]) ->
     assert {"401", "429"} <= set(login)
 
 
+def test_every_response_names_its_media_type(schema: dict[str, Any]) -> None:
+    from audit.domain.campaigns.controllers import CSV, XLSX
+    from audit.domain.evidence.sniff import STORED_MEDIA_TYPES
+
+    unnamed = [
+        f"{method.upper()} {path} {code}: {media!r}"
+        for method, path, op in _operations(schema)
+        for code, response in op["responses"].items()
+        for media in response.get("content") or {}
+        if media.count("/") != 1
+    ]
+    assert not unnamed, "\n".join(unnamed)  # a File was documented under ""
+
+    def served(method: str, path: str) -> set[str]:
+        return set(schema["paths"][path][method]["responses"]["200"]["content"])
+
+    assert served("get", "/notices/{notice_id}/pdf") == {"application/pdf"}
+    assert served("get", "/campaigns/{campaign_id}/statistics/export") == {CSV, XLSX}  # not JSON
+    files = set(STORED_MEDIA_TYPES)
+    assert served("get", "/evidence/{evidence_id}/content") == files
+    assert served("get", "/findings/{finding_id}/files/{evidence_id}/content") == files
+
+
 def test_logout_204_has_no_body(schema: dict[str, Any]) -> None:
     response = schema["paths"]["/auth/logout"]["post"]["responses"]["204"]
     assert not response.get("content")

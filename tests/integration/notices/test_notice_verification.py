@@ -57,7 +57,7 @@ async def test_each_status(client: Any, cast: Any) -> None:
 async def test_qr_target_page_and_json(client: Any, cast: Any) -> None:
     n = await issued_notice(cast)
     r = await client.get(f"/verify/{n['token']}")  # public: no login
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
     page = r.text
     assert 'data-status="authentic"' in page
     assert n["number"] in page and n["sha256"] in page and cast.operator_a["name"] in page

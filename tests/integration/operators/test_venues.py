@@ -64,3 +64,21 @@ async def test_region_lookup_by_code_and_name(client: Any, cast: Any) -> None:
     r = await client.get("/regions", params={"q": "浙江省杭州市"}, headers=cast.headers("analyst"))
     assert [x["code"] for x in r.json()] == ["330100"]
     assert (await client.get("/regions/999999", headers=cast.headers("analyst"))).status_code == 404
+
+
+async def test_patch_null_keeps_required_fields_and_clears_optional_ones(
+    client: Any, cast: Any
+) -> None:
+    # {"active": null} was a 500 (NOT NULL constraint), found by the schemathesis run
+    r = await client.post(
+        f"/operators/{cast.operator_a['id']}/venues",
+        json={"kind": "business_hall", "name": "营业厅", "address": "新街口 1 号"},
+        headers=cast.headers("admin"),
+    )
+    vid = r.json()["id"]
+    body = {"active": None, "name": None, "address": None, "sessions_per_day": None}
+    r = await client.patch(f"/venues/{vid}", json=body, headers=cast.headers("admin"))
+    assert r.status_code == 200, r.text
+    venue = r.json()
+    assert venue["active"] is True and venue["name"] == "营业厅"  # null: keep
+    assert venue["address"] is None  # an optional field: null clears it

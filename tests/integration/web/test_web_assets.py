@@ -18,6 +18,8 @@ async def test_assets_are_served_with_their_content_hash(client: Any, db: str) -
         assert hashlib.sha256(r.content).hexdigest()[:12] == found.digest
         assert found.digest in found.url
         assert "immutable" in r.headers["cache-control"]
+        # one charset, not "; charset=utf-8; charset=utf-8" (Litestar adds it to text/*)
+        assert r.headers["content-type"].count("charset=") == 1, r.headers["content-type"]
     stale = manifest()["app.css"].url.replace(manifest()["app.css"].digest, "0" * 12)
     assert (await client.get(stale)).status_code == 404
 
