@@ -116,16 +116,23 @@ async def _reset_postgres() -> None:
         await conn.close()
 
 
-@pytest.fixture
-async def db() -> AsyncIterator[str]:
-    """A migrated, empty database of the kind under test; yields "sqlite" or "postgres"."""
+async def reset_database() -> str:
+    """Empty the test database (migrated, no rows); returns "sqlite" or "postgres". The ``db``
+    fixture calls it before each test; a module that shares one world across its tests
+    (``tests/integration/api/test_api_contract.py``) calls it once."""
     if TEST_DB == "sqlite":
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{_DB_FILE}{suffix}").unlink(missing_ok=True)
         shutil.copy(_TEMPLATE, _DB_FILE)
     else:
         await _reset_postgres()
-    yield TEST_DB
+    return TEST_DB
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[str]:
+    """A migrated, empty database of the kind under test; yields "sqlite" or "postgres"."""
+    yield await reset_database()
 
 
 @pytest.fixture
