@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from piccolo.query import WhereRaw
+
 from audit.context import Actor
 from audit.domain.inspections import access, services, submission
 from audit.domain.inspections.tables import Inspection
-from audit.domain.plans.access import load_plan, load_plans
+from audit.domain.plans.access import load_plan
 from audit.domain.plans.checklist_versions import pinned_checklist
-from audit.domain.plans.tables import AuditPlan, PlanInspector
+from audit.domain.plans.tables import PlanInspector, PlanVenue
 from audit.errors import DomainError
 from audit.settings import get_settings
 
@@ -87,40 +89,40 @@ async def worklist(actor: Actor) -> dict[str, Any]:
 
 async def to_start(actor: Actor, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """(plan, venue) pairs of the active plans ``actor`` may record on whose sampled venue has
-    no inspection yet; plans running today first."""
+    no inspection yet; plans running today first. One query (the plans, their sample and
+    "not inspected yet" joined in the database)."""
     if actor.role not in ("inspector", *access.WRITE_ALL_ROLES):
         return []
-    query = AuditPlan.select(AuditPlan.id).where(AuditPlan.status == "active")
+    query = PlanVenue.select(
+        PlanVenue.plan.as_alias("plan_id"),
+        PlanVenue.plan.name.as_alias("plan_name"),
+        PlanVenue.plan.window_start.as_alias("window_start"),
+        PlanVenue.plan.window_end.as_alias("window_end"),
+        PlanVenue.venue.as_alias("venue_id"),
+        PlanVenue.venue.name.as_alias("venue_name"),
+        PlanVenue.venue.kind.as_alias("venue_kind"),
+    ).where(
+        (PlanVenue.plan.status == "active")
+        & (PlanVenue.in_sample == True)  # noqa: E712
+        & WhereRaw(
+            "NOT EXISTS (SELECT 1 FROM inspection WHERE inspection.plan = plan_venue.plan"
+            " AND inspection.venue = plan_venue.venue)"
+        )
+    )
     if actor.role == "inspector":
         query = query.where(
-            AuditPlan.id.is_in(
+            PlanVenue.plan.is_in(
                 PlanInspector.select(PlanInspector.plan).where(PlanInspector.inspector == actor.id)
             )
         )
-    ids = [r["id"] for r in await query.order_by(AuditPlan.window_start).limit(20)]
-    plans = await load_plans(ids)
-    started = {
-        (r["plan"], r["venue"])
-        for r in await Inspection.select(Inspection.plan, Inspection.venue).where(
-            Inspection.plan.is_in(ids or [-1])
-        )
-    }
-    out = []
-    for plan in plans:
-        by_id = {v["venue_id"]: v for v in plan["venues"]}
-        for venue_id in plan["sample"]:
-            if (plan["id"], venue_id) in started:
-                continue
-            out.append(
-                {
-                    "plan_id": plan["id"],
-                    "plan_name": plan["name"],
-                    "venue_id": venue_id,
-                    "venue_name": by_id[venue_id]["name"],
-                    "venue_kind": by_id[venue_id]["kind"],
-                    "today": _is_today(plan, start, end),
-                }
-            )
+    rows = await query.order_by(PlanVenue.plan.window_start, PlanVenue.position).limit(4 * LIMIT)
+    out = [
+        {
+            **{k: r[k] for k in ("plan_id", "plan_name", "venue_id", "venue_name", "venue_kind")},
+            "today": _is_today(r, start, end),
+        }
+        for r in rows
+    ]
     out.sort(key=lambda r: not r["today"])
     return out[:LIMIT]
 
