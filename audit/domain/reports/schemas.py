@@ -34,6 +34,9 @@ class PublicReportOut(BaseModel):
     to: str
     service_level_s: float
     operators: list[dict[str, Any]]
+    sector: dict[str, Any] = Field(
+        default_factory=dict, description="sector average: every operator's counts pooled"
+    )
     inputs: dict[str, Any]
 
     model_config = ConfigDict(populate_by_name=True)

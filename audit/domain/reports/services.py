@@ -65,6 +65,7 @@ def _per_operator(rows: dict[str, list[dict[str, Any]]], subs: dict[int, int]) -
         timed = int(r["timed"] or 0)
         out[r["operator"]].update(
             probes=int(r["attempts"]),
+            answer_timed=timed,
             answer_rate=_rate(r["answered"] or 0, r["attempts"]),
             mean_answer_s=(float(r["seconds_sum"]) / timed) if timed else None,
             median_answer_s=None if r.get("median_s") is None else float(r["median_s"]),
@@ -111,11 +112,43 @@ async def _figures(period: Period, province: str | None) -> tuple[dict, dict, di
 def _empty() -> dict[str, Any]:
     zero = _rate(0, 0)
     return {
-        "probes": 0, "answer_rate": zero, "mean_answer_s": None, "median_answer_s": None,
+        "probes": 0, "answer_timed": 0, "answer_rate": zero, "mean_answer_s": None, "median_answer_s": None,
         "service_level": zero, "silent_call": zero, "greeting": zero, "chats": 0,
         "first_response": zero, "chat_items": zero, "complaints_by_category": {},
         "complaints": 0, "subscribers": None, "complaints_per_million": None, "actions": {},
     }  # fmt: skip
+
+
+POOLED = ("answer_rate", "service_level", "silent_call", "greeting", "first_response",
+          "chat_items")  # fmt: skip
+
+
+def sector(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sector average (Ofcom's comparison line): every operator's probes, chats and
+    complaints pooled — each rate is the sector's count over the sector's denominator (not a
+    mean of the operators' rates), the mean time to answer is over every timed answer, the
+    per-million rate over the operators that have a subscriber count. No median: medians do
+    not pool."""
+    out: dict[str, Any] = {"probes": sum(r["probes"] for r in rows),
+                           "chats": sum(r["chats"] for r in rows)}  # fmt: skip
+    for name in POOLED:
+        out[name] = _rate(sum(r[name]["count"] for r in rows), sum(r[name]["n"] for r in rows))
+    timed = sum(r["answer_timed"] for r in rows)
+    seconds = sum(r["mean_answer_s"] * r["answer_timed"] for r in rows if r["answer_timed"])
+    out["mean_answer_s"] = seconds / timed if timed else None
+    by_cat: dict[str, int] = defaultdict(int)
+    for r in rows:
+        for cat, n in r["complaints_by_category"].items():
+            by_cat[cat] += n
+    out["complaints_by_category"] = dict(sorted(by_cat.items()))
+    out["complaints"] = sum(r["complaints"] for r in rows)
+    counted = [r for r in rows if r["subscribers"]]
+    subs = sum(r["subscribers"] for r in counted)
+    out["subscribers"] = subs or None
+    out["complaints_per_million"] = (
+        1e6 * sum(r["complaints"] for r in counted) / subs if subs else None
+    )
+    return out
 
 
 def _diff(now: float | None, before: float | None) -> float | None:
@@ -185,6 +218,7 @@ async def public_report(period_label: str | None = None, scope: str | None = Non
         "to": period.last_day.isoformat(),
         "service_level_s": figures.SERVICE_LEVEL_S,
         "operators": rows,
+        "sector": sector(rows),
         "inputs": {
             "timezone": get_settings().timezone,
             "period": {"from": period.start.isoformat(), "until": period.end.isoformat()},
