@@ -9,6 +9,8 @@ returned with the figures: the draft's appendix stores them, so each number can 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +68,27 @@ class Dialect:
             return f"({column}{head}->>'{path[-1]}')"
         return f"json_extract({column}, '$.{'.'.join(path)}')"
 
-    def items(self, column: str) -> tuple[str, str]:
-        """(FROM-clause table function over ``column.items``, an item's result expression)."""
+    def item_counts(self, column: str) -> tuple[str, str, str]:
+        """Per run: (a FROM-clause addition, items passed, items passed or failed) over the
+        checklist items in ``column.items`` (``na`` left out). PostgreSQL: one LATERAL pass
+        over the array; SQLite: two correlated sub-queries (it has no LATERAL)."""
         if self.pg:
-            return f"jsonb_array_elements({column}->'items') AS it", "(it->>'result')"
-        return f"json_each({column}, '$.items') AS it", "json_extract(it.value, '$.result')"
+            return (
+                " LEFT JOIN LATERAL (SELECT"
+                " COUNT(*) FILTER (WHERE e->>'result' = 'pass') AS p,"
+                " COUNT(*) FILTER (WHERE e->>'result' IN ('pass', 'fail')) AS n"
+                f" FROM jsonb_array_elements({column}->'items') e) it ON true",
+                "it.p",
+                "it.n",
+            )
+
+        def count(results: str) -> str:
+            return (
+                f"(SELECT COUNT(*) FROM json_each({column}, '$.items') e"
+                f" WHERE json_extract(e.value, '$.result') IN ({results}))"
+            )
+
+        return "", count("'pass'"), count("'pass', 'fail'")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -150,42 +168,28 @@ def median_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
 
 
 def chat_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
+    """Chats, first responses and every checklist item of every chat, in one pass over the
+    chat runs (each run's measures and observations parsed once)."""
     args: list[Any] = []
     cur = _cur(w, args)
     frs = d.num("x.m", "first_response_seconds")
     inner = (
         f"SELECT r.operator AS operator, {cur} AS cur, COALESCE(v.sessions_per_day, 0) AS spd,"
-        f" {d.doc('r.measures')} AS m FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
+        f" {d.doc('r.measures')} AS m, {d.doc('r.observations')} AS o"
+        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
         " WHERE r.kind = 'chat' AND r.status = 'completed' AND r.measures IS NOT NULL"
         f" AND r.operator IS NOT NULL AND {_run_scope(w, args)}{d.fence()}"
     )
+    items_from, pass_, judged = d.item_counts("x.o")
     args[:0] = [BUSY_SESSIONS, FIRST_RESPONSE_BUSY_S, FIRST_RESPONSE_S]  # text order
     sql = (
         "SELECT operator, cur, COUNT(*) AS chats, SUM(CASE WHEN frs IS NOT NULL THEN 1 ELSE 0"
         " END) AS first_n, SUM(CASE WHEN frs <= (CASE WHEN spd > {}"
         " THEN CAST({} AS DOUBLE PRECISION) ELSE CAST({} AS DOUBLE PRECISION) END)"
-        f" THEN 1 ELSE 0 END) AS first_ok FROM (SELECT x.operator AS operator, x.cur AS cur,"
-        f" x.spd AS spd, {frs} AS frs FROM ({inner}) x) y GROUP BY operator, cur"
-    )
-    return sql, args
-
-
-def chat_items_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
-    args: list[Any] = []
-    cur = _cur(w, args)
-    table, result = d.items("x.o")
-    inner = (
-        f"SELECT r.operator AS operator, {cur} AS cur, {d.doc('r.observations')} AS o"
-        " FROM probe_run r LEFT JOIN venue v ON v.id = r.venue"
-        " WHERE r.kind = 'chat' AND r.status = 'completed' AND r.observations IS NOT NULL"
-        f" AND r.measures IS NOT NULL AND r.operator IS NOT NULL AND {_run_scope(w, args)}"
-        f"{d.fence()}"
-    )
-    sql = (
-        "SELECT x.operator AS operator, x.cur AS cur,"
-        f" SUM(CASE WHEN {result} = 'pass' THEN 1 ELSE 0 END) AS items_pass,"
-        f" SUM(CASE WHEN {result} IN ('pass', 'fail') THEN 1 ELSE 0 END) AS items_n"
-        f" FROM ({inner}) x, {table} GROUP BY x.operator, x.cur"
+        " THEN 1 ELSE 0 END) AS first_ok, SUM(items_pass) AS items_pass,"
+        " SUM(items_n) AS items_n FROM (SELECT x.operator AS operator, x.cur AS cur,"
+        f" x.spd AS spd, {frs} AS frs, {pass_} AS items_pass, {judged} AS items_n"
+        f" FROM ({inner}) x{items_from}) y GROUP BY operator, cur"
     )
     return sql, args
 
@@ -222,11 +226,13 @@ def actions_sql(d: Dialect, w: Window) -> tuple[str, list[Any]]:
 
 QUERIES = {
     "voice": voice_sql,
-    "chat": chat_sql,
-    "chat_items": chat_items_sql,
+    "chat": chat_sql,  # chats, first responses and checklist items
     "complaints": complaints_sql,
     "actions": actions_sql,
 }
+# PostgreSQL: the voice query's ordered-set aggregate (the median) sorts the period's answered
+# runs; with the default 4 MB that sort spills to disk at 100,000 runs.
+REPORT_WORK_MEM = "64MB"
 
 
 def _plain(value: Any) -> Any:
@@ -243,11 +249,29 @@ async def run_all(w: Window) -> tuple[dict[str, list[dict[str, Any]]], dict[str,
         queries["median"] = median_sql
     rows: dict[str, list[dict[str, Any]]] = {}
     inputs: dict[str, Any] = {}
-    for name, build in queries.items():
-        sql, args = build(d, w)
-        rows[name] = [dict(r) for r in await db.run_querystring(QueryString(sql, *args))]
-        inputs[name] = {"sql": sql, "params": [_plain(a) for a in args]}
+    built = {name: build(d, w) for name, build in queries.items()}
+    async with _snapshot(db, d.pg):
+        for name, (sql, args) in built.items():
+            rows[name] = [dict(r) for r in await db.run_querystring(QueryString(sql, *args))]
+            inputs[name] = {"sql": sql, "params": [_plain(a) for a in args]}
     return rows, inputs
+
+
+@asynccontextmanager
+async def _snapshot(db: Any, pg: bool) -> AsyncIterator[None]:
+    """PostgreSQL: every query of one report in one read-only REPEATABLE READ transaction (all
+    figures from the same snapshot), with room for the median's sort in memory."""
+    if not pg:
+        yield
+        return
+    if db.current_transaction.get() is not None:  # inside the caller's: its snapshot rules
+        await db.run_ddl(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
+        return
+    async with db.transaction():
+        await db.run_ddl("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        await db.run_ddl(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        yield
 
 
 TRACE_LIMIT = 50_000  # ids kept per operator and kind in the appendix

@@ -77,10 +77,10 @@ def _per_operator(rows: dict[str, list[dict[str, Any]]], subs: dict[int, int]) -
         out[r["operator"]]["median_answer_s"] = float(r["median_s"])
     for r in rows["chat"]:
         out[r["operator"]].update(
-            chats=int(r["chats"]), first_response=_rate(r["first_ok"] or 0, r["first_n"] or 0)
+            chats=int(r["chats"]),
+            first_response=_rate(r["first_ok"] or 0, r["first_n"] or 0),
+            chat_items=_rate(r["items_pass"] or 0, r["items_n"] or 0),
         )
-    for r in rows["chat_items"]:
-        out[r["operator"]]["chat_items"] = _rate(r["items_pass"] or 0, r["items_n"] or 0)
     for r in rows["complaints"]:
         o = out[r["operator"]]
         o.setdefault("complaints_by_category", {})[r["issue"]] = int(r["n"])

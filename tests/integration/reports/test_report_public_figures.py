@@ -240,7 +240,7 @@ async def test_figures_equal_direct_computation(client: Any, cast: Any) -> None:
         assert sorted(trace["probe_run_ids"]) == e["run_ids"]
         assert sorted(trace["complaint_ids"]) == e["complaint_ids"]
     queries = appendix["inputs"]["queries"]
-    assert {"voice", "chat", "chat_items", "complaints", "actions"} <= set(queries)
+    assert {"voice", "chat", "complaints", "actions"} <= set(queries)
     assert "32%" in queries["complaints"]["params"]
     assert appendix["inputs"]["queries"]["subscribers"] == {str(a): 2_500_000, str(b): 1_000_000}
 
