@@ -162,6 +162,9 @@ class Webhook:
     kind: str
     run: Literal["query", "path", "lookup"] = "query"
     status_code: int = 204
+    # Answer ``{"detail", "duplicate"}``, a repeat with 200, rather than an empty body.
+    acknowledge: bool = False
+    summary: str | None = None  # documented in the app's OpenAPI schema (None: left out)
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,9 @@ class Channel(Protocol):
     # over is all there will be) or None (leave it to the inspector: a busy line says
     # nothing about the greeting).
     unjudged: Literal["fail"] | None
+    # The run is judged as a whole (a chat): the verdicts of its checklist's items, and the
+    # run's (fail if any failed), are kept with its observations as ``items``/``verdict``.
+    scores_run: bool
     webhooks: tuple[Webhook, ...]
     simulator: Simulator | None
 

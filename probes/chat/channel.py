@@ -87,6 +87,7 @@ class ChatProbe(ABC):
     default_checklist: str | None = "online-chat"
     # The chat is over: what its transcript cannot show did not happen.
     unjudged: Literal["fail"] | None = "fail"
+    scores_run: bool = True  # its page and campaign statistics read the items' verdicts
     simulator: Simulator | None = None
     name: str
     provider: str

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.context import SYSTEM
-from audit.domain.probing import access, chat, runs
+from audit.domain.probing import access, runs
 from audit.domain.probing import services as probing
 from audit.domain.probing.chat import start_chat_run
 from audit.domain.probing.runs import RunResult
@@ -193,15 +193,8 @@ async def _start_channel(
 async def reconcile(probe_run_id: int) -> ProbeResult | None:
     """Ask the provider about a run our records show as dialing/in call; settle it if ended."""
 
-    found = await access.load_run(probe_run_id)
-    if found["kind"] == "chat":
-        # No provider to ask: a chat is either still running in this process, or it died
-        # with the process that ran it.
-        if chat.running_here(probe_run_id):
-            return None
-        await chat.interrupted(probe_run_id)
-        return await result_of(probe_run_id)
-
+    # A chat has no provider to ask: its channel ends it (interrupted) unless it still runs
+    # in this process.
     run = await probing.reconcile(probe_run_id, SYSTEM)
     created = run.get("created_at")
     age = (dt.datetime.now(dt.UTC) - created).total_seconds() if created else 0.0

@@ -1,4 +1,5 @@
-"""Chat probe API: start a chat run, score a posted transcript, the signed chat webhook.
+"""Chat probe API: start a chat run, score a posted transcript (the signed chat-API webhook
+is the channel's, served by channel_webhooks.py).
 
 ``CHAT_ROUTES`` is meant to be appended to ``ROUTES`` in ``controllers.py``.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, get, post
 from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,13 +16,11 @@ from audit.api import CurrentActor, Id
 from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
 from audit.domain.probing import chat, chat_transcripts
 from audit.domain.probing.schemas import ProbeRunOut
-from audit.errors import Forbidden
 from audit.validation import ApiIn, JsonObject
 
 STARTERS = allow("admin", "supervisor", "inspector")
 READERS = allow(*ALL_ROLES)
 ANALYSTS = allow(*STAFF)
-MAX_WEBHOOK_BYTES = 64 * 1024
 _ID = Field(default=None, gt=0, le=2_147_483_647)
 
 
@@ -105,21 +104,4 @@ class ChatRunController(Controller):
         return ScoreChatOut(**out)
 
 
-class ChatWebhookController(Controller):
-    """Public route (no login): authenticity comes from the HMAC signature."""
-
-    path = "/webhooks/chat"
-    tags = ["webhooks"]
-
-    @post("/{run_id:int}", summary="Agent message for a chat-API probe (HMAC-SHA256 signed)")
-    async def message(
-        self, run_id: Id, request: Request[Any, Any, Any]
-    ) -> Response[dict[str, Any]]:
-        body = await request.body()
-        if len(body) > MAX_WEBHOOK_BYTES:
-            raise Forbidden("webhook rejected: body too large")
-        status, detail = await chat.receive_chat_webhook(run_id, body, dict(request.headers))
-        return Response({"detail": detail, "duplicate": status == 200}, status_code=status)
-
-
-CHAT_ROUTES = [ChatRunController, ChatWebhookController]
+CHAT_ROUTES = [ChatRunController]

@@ -9,7 +9,8 @@ from typing import Any
 from audit.context import Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
-from audit.domain.probing.chat import CHAT_VENUE_KINDS, venue_row
+from audit.domain.operators.services import get_venue
+from audit.domain.probing.chat import CHAT_VENUE_KINDS
 from audit.domain.probing.tables import ProbeRun
 from audit.errors import DomainError, NotFound
 from probes.analysis.chat_scoring import DEFAULT_CHECKLIST_ID, find_checklist, score_chat
@@ -43,7 +44,7 @@ async def score_transcript(
     if venue_id is not None:
         if actor.is_operator:
             raise NotFound("no such venue", field="venue_id")
-        venue = await venue_row(venue_id)
+        venue = await get_venue(venue_id, actor)
         if venue["kind"] not in CHAT_VENUE_KINDS:
             raise DomainError(f"venue {venue_id} is not a chat venue", field="venue_id")
         if sessions_per_day is None:
@@ -59,7 +60,7 @@ async def score_transcript(
             rows = await ProbeRun.insert(
                 ProbeRun(
                     kind="chat", status="completed", outcome="completed", venue=venue_id,
-                    operator=venue["operator"], target=(venue.get("urls") or [venue["name"]])[0][:500],
+                    operator=venue["operator_id"], target=(venue.get("urls") or [venue["name"]])[0][:500],
                     provider="transcript", params={"checklist_id": checklist_id,
                     "sessions_per_day": sessions_per_day, "taobao": taobao},
                     measures=scored["measures"], observations=observations, created_by=actor.id,

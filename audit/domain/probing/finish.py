@@ -6,6 +6,10 @@ measures → checklist items, stored only if no event arrived meanwhile.
                    ─► one transaction: results where event_seq is unchanged, items, log
                       └ event_seq moved (a late event): start again with the newer events
 
+A channel whose runs are judged as a whole (``scores_run``: a chat) also keeps the verdicts of
+the run's checklist items with the observations (``items``, ``verdict``), judged by the same
+:func:`judge_items` as the inspection's items, with or without an inspection.
+
 Evidence is fetched once: a round that starts again hands the observations it built to the
 channel as ``previous``, and so does a refresh of a finished run. A corrupt, empty, wrong-format
 or oversized recording ends the run ``analysis_failed`` with the reason (the channel decides).
@@ -16,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -30,10 +35,10 @@ from audit.domain.probing.env import PROBE_ACTOR, AppEnv
 from audit.domain.probing.store import as_run, channel_of, events_of
 from audit.domain.probing.tables import REFRESHABLE, ProbeRun
 from audit.errors import DomainError
-from checklists.rules import RuleError, judge
-from checklists.schema import Checklist
+from checklists.rules import Judgement, RuleError, judge
+from checklists.schema import Checklist, Item
 from probes.analysis.checklist_source import shipped
-from probes.channels.base import Binding, Channel, Collected, Event
+from probes.channels.base import Binding, Channel, Collected, Event, Measured
 
 log = structlog.get_logger("audit.probing")
 MAX_ROUNDS = 25  # each round needs a new event to fail; a call has a few dozen at most
@@ -114,6 +119,9 @@ async def _apply(
     observations = collected.observations
     measured = channel.measures(observations, None, checklist)
     measures = measured.values if measured is not None else None
+    # (getattr: a channel without the attribute, e.g. a test double, keeps no verdicts)
+    if getattr(channel, "scores_run", False) and measures is not None and checklist is not None:
+        observations = {**observations, **scored(judge_items(channel, checklist, observations))}
     outcome = channel.outcome(observations)
     stale = (ProbeRun.id == run["id"]) & (ProbeRun.event_seq == seq)
     unchanged = status in REFRESHABLE and (
@@ -172,12 +180,8 @@ async def bind_items(
     before = {r["item_id"]: r for r in run["item_results"] or []}
     evidence_ids = collected.evidence_ids
     results: list[dict[str, Any]] = []
-    for item in checklist.items():
-        if item.measure is None:
-            continue
-        measured = channel.measures(observations, Binding.of(item.measure, checklist))
-        if measured is None:
-            continue  # another channel's item
+    for judged in judge_items(channel, checklist, observations):
+        item, measured = judged.item, judged.measured
         digest = hashlib.sha256(
             json.dumps([measured.values, evidence_ids], sort_keys=True, default=str).encode()
         ).hexdigest()
@@ -185,25 +189,65 @@ async def bind_items(
             # Unchanged: do not write again (nor overwrite an inspector's later correction).
             results.append(before[item.id])
             continue
-        try:
-            verdict = judge(item.measure.rule, measured.values, measured.params,
-                            na_allowed=item.na_allowed, unjudged=channel.unjudged)  # fmt: skip
-        except RuleError as exc:
-            results.append(
-                {"item_id": item.id, "error": f"item {item.id}: {exc}", "digest": digest}
-            )
+        if judged.error is not None:
+            results.append({"item_id": item.id, "error": judged.error, "digest": digest})
             continue
-        if verdict.result is None:
+        assert judged.verdict is not None
+        if judged.verdict.result is None:
             # e.g. a busy line says nothing about the greeting, and the item has no N/A
-            error = f"item {item.id}: {verdict.reason} and N/A is not allowed"
+            error = f"item {item.id}: {judged.verdict.reason} and N/A is not allowed"
             results.append({"item_id": item.id, "error": error, "digest": digest})
             continue
         try:
             row = await record_item_result(
-                run["inspection_id"], item.id, verdict.result, measured.values, evidence_ids,
-                PROBE_ACTOR, note=f"probe run {run['id']}: {verdict.reason}",
+                run["inspection_id"], item.id, judged.verdict.result, measured.values,
+                evidence_ids, PROBE_ACTOR, note=f"probe run {run['id']}: {judged.verdict.reason}",
             )  # fmt: skip
             results.append({"item_id": item.id, "result": row["result"], "digest": digest})
         except DomainError as exc:
             results.append({"item_id": item.id, "error": exc.message, "digest": digest})
     return results
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One bound item of a run's checklist: the measures it is judged on, and its verdict
+    (None with ``error`` when the rule cannot use them)."""
+
+    item: Item
+    measured: Measured
+    verdict: Judgement | None
+    error: str | None = None
+
+
+def judge_items(
+    channel: Channel, checklist: Checklist, observations: dict[str, Any]
+) -> list[Judged]:
+    """The one way a run's items are judged, for every channel: the channel's measures for
+    each bound item (items of other channels skipped), by ``checklists.rules.judge``."""
+    out: list[Judged] = []
+    for item in checklist.items():
+        if item.measure is None:
+            continue
+        measured = channel.measures(observations, Binding.of(item.measure, checklist))
+        if measured is None:
+            continue  # another channel's item
+        try:
+            verdict = judge(item.measure.rule, measured.values, measured.params,
+                            na_allowed=item.na_allowed, unjudged=channel.unjudged)  # fmt: skip
+        except RuleError as exc:
+            out.append(Judged(item, measured, None, f"item {item.id}: {exc}"))
+            continue
+        out.append(Judged(item, measured, verdict))
+    return out
+
+
+def scored(judged: list[Judged]) -> dict[str, Any]:
+    """A run judged as a whole: each item's verdict, and ``fail`` if any item failed."""
+    items = [
+        {"id": j.item.id, "result": j.verdict.result if j.verdict else None,
+         "reason": j.verdict.reason if j.verdict else j.error}
+        for j in judged
+    ]  # fmt: skip
+    verdict = "fail" if any(i["result"] == "fail" for i in items) else "pass"
+    return {"items": items, "verdict": verdict}

@@ -1,31 +1,38 @@
 """Probe runs of any channel, as other domains ask for them (campaigns): start one, read its
 result as a campaign attempt, find the run a provider callback belongs to.
 
-    start_run ─► channel.params (validated) ─► ProbeRun queued ─► channel.start ─► dialing
+    start_run ─► channel (named, or the registry's for the venue kind) ─► channel.params
+              (validated) ─► ProbeRun queued ─► channel.start ─► dialing
     result    ─► None while live; else the channel's ``attempt`` of the stored result
 
-Voice and chat runs keep their own start (``services.start_voice_run``, ``chat``) for the
-API's request shapes; the result is the same path for all.
+A probe that runs in this process (a chat) reports its end through ``Env.emit``, which is
+the lifecycle's ``receive``: the same path as a provider callback. Voice keeps its own start
+(``services.start_voice_run``) for the API's request shape; the result is the same for all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
-from audit.context import Actor
+from audit.context import SYSTEM, Actor
 from audit.db import engine
 from audit.domain.auditlog.services import record
+from audit.domain.inspections.access import get_writable
 from audit.domain.operators.services import get_venue
 from audit.domain.plans.access import get_plan
+from audit.domain.probing import lifecycle
+from audit.domain.probing import tasks as _tasks  # the probing.finish job the lifecycle sends
 from audit.domain.probing.access import load_run
 from audit.domain.probing.env import AppEnv
 from audit.domain.probing.store import as_run, channel_of
 from audit.domain.probing.tables import FINAL, ProbeRun
-from audit.errors import DomainError
-from probes.channels.base import Attempt, ChannelError, ProbeError
+from audit.errors import DomainError, NotFound
+from probes.channels.base import Attempt, Channel, ChannelError, ProbeError, Run
 from probes.channels.base import Venue as ChannelVenue
+from probes.channels.registry import CHANNELS, for_venue_kind
 from probes.channels.registry import channel as channel_named
 
 
@@ -47,36 +54,76 @@ def channel_venue(row: dict[str, Any]) -> ChannelVenue:
     )
 
 
+assert _tasks.finish_task.task_name == lifecycle.FINISH_TASK
+
+
+def app_env(channel: Channel, *, inline: bool = False) -> AppEnv:
+    """The env a run's probe gets: what it reports in-process goes to the lifecycle (with
+    ``inline`` its end is finished right there, not in a job)."""
+
+    async def emit(run_id: int, kind: str, params: Mapping[str, Any]) -> None:
+        await lifecycle.receive(run_id, channel, kind, params, inline=inline)
+
+    return AppEnv(emit_to=emit)
+
+
+def _channel_for(venue: ChannelVenue, run_kind: str | None) -> Channel:
+    """The registry's channel for the venue's kind, refused unless it makes ``run_kind``
+    runs (e.g. a chat run asked for a hotline)."""
+    channel = for_venue_kind(venue.kind)
+    if channel is None or (run_kind is not None and channel.run_kind != run_kind):
+        kinds = [k for c in CHANNELS if c.run_kind == run_kind for k in c.venue_kinds]
+        wanted = " or ".join(kinds) if run_kind is not None else "probed"
+        raise DomainError(f"venue {venue.id} is a {venue.kind}, not a {wanted} venue",
+                          field="venue_id")  # fmt: skip
+    return channel
+
+
 async def start_run(
-    channel_name: str,
+    channel_name: str | None,
     actor: Actor,
     *,
-    venue_id: int,
+    venue_id: int | None,
     plan_id: int | None = None,
+    inspection_id: int | None = None,
     target: str | None = None,
     caller_id: str | None = None,
     options: dict[str, Any] | None = None,
     campaign_run_id: int | None = None,
+    run_kind: str | None = None,
+    wait: bool = False,
 ) -> dict[str, Any]:
-    """Create a run on ``channel_name`` and start it. Bad input is a DomainError naming the
-    field (nothing stored); a provider refusal ends the run ``probe_error`` with its code."""
-    channel = channel_named(channel_name)
+    """Create a run on ``channel_name`` (None: the registry's channel for the venue's kind,
+    which must make ``run_kind`` runs when given) and start it. With ``inspection_id`` the
+    venue and plan are the inspection's and its items are judged at the end. Bad input is a
+    DomainError naming the field (nothing stored); a provider refusal ends the run
+    ``probe_error`` with its code. ``wait``: a probe running in this process (a chat) is
+    awaited and its end finished in it, so the run is returned finished."""
+    if actor.is_operator:  # operators never start probes, nor learn which venues exist
+        raise NotFound("no such venue", field="venue_id")
+    if inspection_id is not None:
+        inspection = await get_writable(inspection_id, actor)
+        venue_id, plan_id = inspection["venue_id"], inspection["plan_id"]
+    if venue_id is None:
+        raise DomainError("give venue_id or inspection_id", field="venue_id")
     row = await get_venue(venue_id, actor)
+    venue = channel_venue(row)
+    channel = channel_named(channel_name) if channel_name else _channel_for(venue, run_kind)
     plan = await get_plan(plan_id, actor) if plan_id is not None else None
     covert = bool(plan and plan["method"] == "covert")
-    venue = channel_venue(row)
     try:
-        params = channel.params(options or {}, venue)
         target = target or channel.target(venue)
+        params = channel.params(options or {}, venue)
     except ChannelError as exc:
         raise DomainError(exc.message, field=exc.field) from exc
     if not target:
-        raise DomainError(f"venue {venue_id} has no target for {channel_name}", field="target")
+        raise DomainError(f"venue {venue_id} has no target for {channel.name}", field="target")
     async with engine().transaction():
         rows = await ProbeRun.insert(
             ProbeRun(
                 kind=channel.run_kind, status="queued", venue=venue_id, operator=row["operator_id"],
-                plan=plan_id, campaign_run_id=campaign_run_id, target=target[:500],
+                plan=plan_id, inspection=inspection_id, campaign_run_id=campaign_run_id,
+                target=target[:500],
                 caller_id=caller_id, covert=covert, provider=channel.provider, params=params,
                 created_by=actor.id, created_at=_now(), updated_at=_now(),
             )
@@ -85,7 +132,8 @@ async def start_run(
         await record(actor, "probe_run.create", "probe_run", run_id, None, {"target": target})
     run = await load_run(run_id)
     try:
-        placed = await channel.start(as_run(run), AppEnv())
+        env = app_env(channel, inline=wait)
+        placed = await channel.start(replace(as_run(run), venue=venue), env)
     except (ProbeError, ChannelError) as exc:
         code = exc.code if isinstance(exc, ProbeError) else None
         permanent = exc.permanent if isinstance(exc, ProbeError) else True
@@ -101,6 +149,8 @@ async def start_run(
         )
         await record(actor, "probe_run.dial", "probe_run", run_id, None,
                      {"ref": placed.provider_ref})  # fmt: skip
+    if wait and (task := channel.running(run_id)) is not None:
+        await task
     return await load_run(run_id)
 
 
@@ -156,6 +206,19 @@ def result_of_row(row: dict[str, Any]) -> RunResult | None:
 async def result(run_id: int) -> RunResult | None:
     """The run's result (None while it goes on); NotFound when it does not exist."""
     return result_of_row(await load_run(run_id))
+
+
+async def channel_run(run_id: int, channel: Channel) -> Run:
+    """A run of ``channel`` as the channel sees it, with its venue (a callback naming the
+    run in its URL is checked against the venue's secret); NotFound for any other run."""
+    try:
+        row = await load_run(run_id)
+    except NotFound:
+        raise NotFound(f"{channel.name} run {run_id} not found") from None
+    if channel_of(row).name != channel.name or row.get("venue_id") is None:
+        raise NotFound(f"{channel.name} run {run_id} not found")
+    venue = channel_venue(await get_venue(int(row["venue_id"]), SYSTEM))
+    return replace(as_run(row), venue=venue)
 
 
 async def find_run(channel_name: str, ref: str | None, match: dict[str, str]) -> int | None:

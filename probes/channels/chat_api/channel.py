@@ -42,7 +42,14 @@ class ChatApiProbe(ChatProbe):
     provider: str = "http"
     venue_kinds: tuple[str, ...] = ("chat_api",)
     webhooks: tuple[Webhook, ...] = (
-        Webhook(WEBHOOK_PATH + "/{run_id:int}", "message", run="path", status_code=202),
+        Webhook(
+            WEBHOOK_PATH + "/{run_id:int}",
+            "message",
+            run="path",
+            status_code=202,
+            acknowledge=True,
+            summary="Agent message for a chat-API probe (HMAC-SHA256 signed)",
+        ),
     )
 
     def profile(self, venue: Venue) -> ChatApiProfile:

@@ -63,6 +63,7 @@ class SmsProbe:
     phase_kinds: tuple[str, ...] = ("status", "inbound", "deadline")
     default_checklist: str | None = SMS_CHECKLIST
     unjudged: Literal["fail"] | None = "fail"  # no reply in the window: nothing more will come
+    scores_run: bool = False
     webhooks: tuple[Webhook, ...] = (
         Webhook(STATUS_PATH, "status"),
         Webhook(INBOUND_PATH, "inbound", run="lookup"),

@@ -54,6 +54,7 @@ class VoiceProbe:
     phase_kinds: tuple[str, ...] = ("status",)  # transcription events never move a live call on
     default_checklist: str | None = None
     unjudged: Literal["fail"] | None = None  # a busy line says nothing about the greeting
+    scores_run: bool = False
     webhooks: tuple[Webhook, ...] = (
         Webhook(STATUS_PATH, "status"),
         Webhook(TRANSCRIPTION_PATH, "transcription"),
