@@ -81,6 +81,8 @@ PAGES: list[ListPage] = [
         "/ui/probe-runs?operator_id=1",
         "/probe-runs?operator_id=1&limit=50",
     ),
+    ListPage("campaigns", "supervisor", "/ui/campaigns", "/campaigns"),
+    ListPage("campaigns (inspector)", "inspector1", "/ui/campaigns", "/campaigns"),
     ListPage("audit log", "supervisor", "/ui/audit-log", "/audit-log?limit=50"),
     ListPage(
         "audit log, by record type",
@@ -172,7 +174,7 @@ async def main() -> None:
                 sizes = {
                     k: max(1, int(v * args.scale))
                     for k, v in SCALE.items()
-                    if k not in ("operators", "venues_per_operator")
+                    if k not in ("operators", "venues_per_operator", "runs_per_campaign")
                 }
                 await seed(conn, sizes)
             finally:

@@ -23,6 +23,8 @@ SCALE = {
     "trigger_keys": 30 * 340,
     "triggers": 20_000,
     "audit_entries": 1_000_000,
+    "campaigns": 2_000,
+    "runs_per_campaign": 50,
 }
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 ISSUES = (
@@ -233,6 +235,39 @@ async def seed(conn: Any, scale: dict[str, int] | None = None) -> Seeded:
         START,
         users["supervisor"],
         s["audit_entries"],
+    )
+    # probe campaigns on every fifth plan, one target each (a sampled venue's number) and
+    # their planned/finished calls
+    await conn.execute(
+        "INSERT INTO probe_campaign (plan, operator, name, probe_kind, status, spec, account,"
+        " listen_s, max_attempts, retry_delay_s, service_level_s, created_by, created_at)"
+        " SELECT p.id, p.operator, format('基准拨测%s', lpad(g.i::text, 5, '0')),"
+        " 'voice_silent_call', (ARRAY['draft','scheduled','running','paused','finished'])"
+        "[1 + g.i % 5], '{}', 'default', 40, 3, 60, 15.0, $1, p.created_at"
+        " FROM generate_series(0, $2 - 1) g(i)"
+        " JOIN audit_plan p ON p.id = (SELECT min(id) FROM audit_plan) + (g.i * 5) % $3"
+        " ORDER BY g.i",
+        users["supervisor"],
+        s["campaigns"],
+        s["plans"],
+    )
+    await conn.execute(
+        "INSERT INTO campaign_target (campaign, venue, number, company_name)"
+        " SELECT c.id, pv.venue, '+862584000000', NULL FROM probe_campaign c"
+        " JOIN plan_venue pv ON pv.plan = c.plan"
+    )
+    await conn.execute(
+        "INSERT INTO campaign_run (campaign, target, sequence, scheduled_at, caller_id, status,"
+        " attempts, outcome, history)"
+        " SELECT t.campaign, t.id, n, $1::timestamptz + make_interval(mins => n * 37),"
+        " '+8610000000', CASE WHEN n % 3 = 0 THEN 'planned' ELSE 'done' END,"
+        " CASE WHEN n % 3 = 0 THEN 0 ELSE 1 END,"
+        " CASE WHEN n % 3 = 0 THEN NULL"
+        " ELSE (ARRAY['answered','answered','busy','no_answer'])[1 + pg_temp.draw(t.id * 100 + n,"
+        " 21, 4)] END, '[]'"
+        " FROM campaign_target t CROSS JOIN generate_series(0, $2 - 1) n ORDER BY t.id, n",
+        START,
+        s["runs_per_campaign"],
     )
     await conn.execute("ANALYZE")
 

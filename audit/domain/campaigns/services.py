@@ -34,7 +34,7 @@ from audit.domain.plans import access as plan_access
 from audit.domain.plans import confidentiality
 from audit.domain.probing.chat import CHAT_VENUE_KINDS
 from audit.domain.probing.listening import check_listen_time
-from audit.errors import DomainError, InvalidTransition, NotFound
+from audit.errors import DomainError, Forbidden, InvalidTransition, NotFound
 from audit.jobs.config import get_job_settings
 from audit.settings import get_settings
 
@@ -103,9 +103,10 @@ async def list_campaigns(actor: Actor, plan_id: int | None = None) -> list[dict[
     query = ProbeCampaign.select().order_by(ProbeCampaign.id)
     if plan_id is not None:
         query = query.where(ProbeCampaign.plan == plan_id)
-    rows = await query.run()
-    visible = await plan_access.visible_plan_ids(actor)
-    out = [_decode(r, "spec") for r in rows if visible is None or r["plan"] in visible]
+    visible = plan_access.visible_plans(actor)  # a sub-select: no id list in Python
+    if visible is not None:
+        query = query.where(ProbeCampaign.plan.is_in(visible))
+    out = [_decode(r, "spec") for r in await query.run()]
     if actor.is_operator:
         return [confidentiality.operator_view_of_campaign(r) for r in out]
     return out
@@ -319,28 +320,75 @@ async def transition(campaign_id: int, action: str, actor: Actor) -> dict[str, A
 async def progress(campaign_id: int, actor: Actor) -> dict[str, Any]:
     # counts of planned and remaining runs tell when calls are still to come: results only
     campaign = await campaign_results(campaign_id, actor)
+    rows = await _run_counts([campaign_id])
+    return _progress(campaign_id, campaign["status"], rows.get(campaign_id, []))
+
+
+async def _run_counts(campaign_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """(status, outcome, n) of the campaigns' runs, grouped in the database."""
+    from piccolo.query.functions.aggregate import Count
+
+    if not campaign_ids:
+        return {}
     rows = (
-        await CampaignRun.select(CampaignRun.status, CampaignRun.outcome)
-        .where(CampaignRun.campaign == campaign_id)
+        await CampaignRun.select(
+            CampaignRun.campaign, CampaignRun.status, CampaignRun.outcome, Count(alias="n")
+        )
+        .where(CampaignRun.campaign.is_in(campaign_ids))
+        .group_by(CampaignRun.campaign, CampaignRun.status, CampaignRun.outcome)
         .run()
     )
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["campaign"], []).append(r)
+    return out
+
+
+def _progress(campaign_id: int, status: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     counts = dict.fromkeys(("planned", "queued", "running", "done", "failed", "canceled"), 0)
     answered = attempts = 0
     for r in rows:
-        counts[r["status"]] += 1
+        counts[r["status"]] += r["n"]
         if r["status"] == "done" and r["outcome"] in ("answered", "busy", "no_answer"):
-            attempts += 1
-            answered += r["outcome"] == "answered"
+            attempts += r["n"]
+            answered += r["n"] if r["outcome"] == "answered" else 0
     return {
         "campaign_id": campaign_id,
-        "status": campaign["status"],
-        "total": len(rows),
+        "status": status,
+        "total": sum(counts.values()),
         **counts,
         "remaining": counts["planned"] + counts["queued"] + counts["running"],
         "answered": answered,
         "attempts": attempts,
         "answer_rate": answered / attempts if attempts else None,
     }
+
+
+async def campaign_page(
+    actor: Actor, plan_id: int | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """One page of the campaigns a staff member may see, newest first, each with its
+    :func:`progress` (one grouped query for the page, visibility as a sub-select). Staff
+    only: operator users see results only once published (:func:`campaign_results`)."""
+    if actor.is_operator:
+        raise Forbidden("the campaign list is for staff")
+    query = ProbeCampaign.select(
+        ProbeCampaign.id,
+        ProbeCampaign.name,
+        ProbeCampaign.plan,
+        ProbeCampaign.probe_kind,
+        ProbeCampaign.status,
+    )
+    if plan_id is not None:
+        query = query.where(ProbeCampaign.plan == plan_id)
+    visible = plan_access.visible_plans(actor)
+    if visible is not None:
+        query = query.where(ProbeCampaign.plan.is_in(visible))
+    rows = await query.order_by(ProbeCampaign.id, ascending=False).limit(limit).offset(offset)
+    counts = await _run_counts([r["id"] for r in rows])
+    for r in rows:
+        r["progress"] = _progress(r["id"], r["status"], counts.get(r["id"], []))
+    return rows
 
 
 async def list_runs(campaign_id: int, actor: Actor, limit: int = 10_000) -> list[dict[str, Any]]:

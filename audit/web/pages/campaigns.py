@@ -12,7 +12,7 @@ from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from audit.api import CurrentActor, Id
+from audit.api import CurrentActor, Id, Offset
 from audit.domain.accounts.guards import STAFF
 from audit.domain.campaigns import reporting, services
 from audit.domain.campaigns.controllers import export_response
@@ -33,6 +33,7 @@ from audit.web.pages.base import (
 )
 
 WRITERS = ("admin", "supervisor", "inspector")  # as the API's campaign writers
+PAGE_SIZE = 50
 KINDS = {"voice_silent_call": N_("Silent calls"), "chat_script": N_("Chat script")}
 STATUSES = {
     "draft": N_("draft"),
@@ -157,14 +158,22 @@ class CampaignPages(PageController):
     path = "/ui/campaigns"
 
     @get("/", guards=[page_for(*STAFF)])
-    async def index(self, actor: CurrentActor, plan_id: OptPlan = None) -> Template:
-        rows = await services.list_campaigns(actor, plan_id)
-        rows = list(reversed(rows))[:200]
-        for row in rows:
-            row["progress"] = await services.progress(row["id"], actor)
+    async def index(
+        self, actor: CurrentActor, plan_id: OptPlan = None, offset: Offset = 0
+    ) -> Template:
+        rows = await services.campaign_page(actor, plan_id, limit=PAGE_SIZE + 1, offset=offset)
+        base = f"/ui/campaigns?plan_id={plan_id}&" if plan_id else "/ui/campaigns?"
         return Template(
             "campaigns/list.html.j2",
-            context={"rows": rows, "may_create": actor.role in WRITERS, **labels()},
+            context={
+                "rows": rows[:PAGE_SIZE],
+                "has_next": len(rows) > PAGE_SIZE,
+                "offset": offset,
+                "page_size": PAGE_SIZE,
+                "base": base,
+                "may_create": actor.role in WRITERS,
+                **labels(),
+            },
         )
 
     @get("/new", guards=[page_for(*WRITERS)])
