@@ -314,6 +314,33 @@ async def trigger_complaints(ids: list[int]) -> list[dict[str, Any]]:
     return list(rows)
 
 
+async def duplicates_of(ids: list[int]) -> list[dict[str, Any]]:
+    """Complaints counted once as duplicates of these (pending or confirmed): what a trigger's
+    page shows beside its complaints, so a reviewer sees what was not counted."""
+    if not ids:
+        return []
+    rows = await (
+        Complaint.select(
+            Complaint._meta.primary_key,
+            Complaint.source,
+            Complaint.external_id,
+            Complaint.received_on,
+            Complaint.channel,
+            Complaint.summary,
+            Complaint.duplicate_of,
+            Complaint.duplicate_state,
+        )
+        .where(
+            Complaint.duplicate_of.is_in([int(i) for i in ids])
+            & Complaint.duplicate_state.is_in(["pending", "confirmed"])
+        )
+        .order_by(Complaint.received_on)
+        .order_by(Complaint.external_id)
+        .run()
+    )
+    return list(rows)
+
+
 async def key_count() -> int:
     return await ComplaintKey.count().run()
 

@@ -263,10 +263,20 @@ class ComplaintPages(PageController):
     async def trigger(self, trigger_id: Id, actor: CurrentActor) -> Template:
         t = _trigger_view(await services.get_trigger(trigger_id, actor))
         rows = await services.trigger_complaints(t["complaint_ids"])
+        dups = await services.duplicates_of(t["complaint_ids"])
         names = {o["id"]: o["name"] for o in await _operators()}
+        ext = {r["id"]: f"{r['source']}/{r['external_id']}" for r in rows}
         return Template(
             "complaints/trigger.html.j2",
-            context={"t": t, "complaints": rows, "operator_name": names.get(t["operator"], "")},
+            context={
+                "t": t,
+                "complaints": rows,
+                "duplicates": [dict(d, first=ext.get(d["duplicate_of"], "")) for d in dups],
+                "duplicate_labels": {
+                    k: gettext(v) if v else "" for k, v in DUPLICATE_LABELS.items()
+                },
+                "operator_name": names.get(t["operator"], ""),
+            },
         )
 
 

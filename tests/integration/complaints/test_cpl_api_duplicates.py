@@ -85,3 +85,19 @@ async def test_review_from_the_complaints_page(client: Any, cast: Any) -> None:
     # without the CSRF field the form post is refused
     r = await client.post(f"/ui/complaints/{dup_id}/duplicate", data={"decision": "reject"})
     assert r.status_code == 403
+
+
+async def test_trigger_page_lists_what_was_counted_once(client: Any, cast: Any) -> None:
+    await operators("OP-A")
+    h = cast.headers("inspector1")
+    for ext, day, summary in (("K1", "2026-03-01", "断网"), ("K2", "2026-03-01", "断 网。"),
+                              ("K3", "2026-03-02", "掉线"), ("K4", "2026-03-03", "没信号")):  # fmt: skip
+        r = await client.post("/complaints", json=dict(A, external_id=ext, received_at=day,
+                                                       summary=summary), headers=h)  # fmt: skip
+        assert r.status_code == 201
+    (t,) = (await client.get("/complaints/triggers", headers=h)).json()
+    assert t["external_ids"] == ["K1", "K3", "K4"]
+    await form_login(client, "analyst")
+    page = await client.get(f"/ui/complaints/triggers/{t['id']}")
+    table = re.search(r'<table id="trigger-duplicates">(.*?)</table>', page.text, re.S)
+    assert table and "default/K2" in table.group(1) and "default/K1" in table.group(1)
