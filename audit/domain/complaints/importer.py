@@ -294,7 +294,9 @@ def _stream(
                 continue
             s_hash = s_memo.get(r.summary)
             if s_hash is None:
-                s_hash = s_memo[r.summary] = summary_hash(r.summary) if r.summary else ""
+                s_hash = summary_hash(r.summary) if r.summary else ""
+                if len(s_memo) < 50_000:  # repeated summaries (a mapping's constant) hit it
+                    s_memo[r.summary] = s_hash
             c_hash = contact_hash(r.contact, hash_key) if r.contact else ""
             dup = None
             if s_hash or c_hash:
