@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar.datastructures import UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from audit.validation import ApiIn, ObservedDatetime, StoredObject
+from checklists.phrases import PatternError, escape, parse_pattern
 
 E164 = r"^\+[1-9]\d{6,14}$"
+
+
+def _literal_phrase(text: str) -> str:
+    """A phrase matched literally must say something: an all-blank one (spaces, U+3000, a
+    separator control) is no pattern (it was a 500 from the phrase engine)."""
+    try:
+        parse_pattern(escape(text))
+    except PatternError as exc:
+        raise ValueError(f"not a phrase ({exc}): it needs a visible character") from None
+    return text
+
+
+LiteralPhrase = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500, pattern=r"\S"),
+    AfterValidator(_literal_phrase),
+]
 
 
 class StartVoiceRun(ApiIn):
@@ -94,7 +112,7 @@ class TranscriptIn(ApiIn):
     # The checklist version whose phrases judge (default: the shipped hotline checklist).
     checklist_version_id: int | None = Field(default=None, gt=0, le=2_147_483_647)
     # Literal phrases forbidden on top of the checklist's lists.
-    forbidden_phrases: list[str] | None = Field(default=None, max_length=500)
+    forbidden_phrases: list[LiteralPhrase] | None = Field(default=None, max_length=500)
 
 
 class SilentCallOut(BaseModel):

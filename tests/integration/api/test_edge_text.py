@@ -3,7 +3,8 @@
 parsing, outside the error handling: a 500), a row id beyond the 32-bit range of PostgreSQL's
 id columns, and a lone UTF-16 surrogate in any text of a body model (JSON bodies are refused
 by the decoder already; a model filled from anywhere else must not let one through to an
-encoder)."""
+encoder), and a blank forbidden phrase to score a greeting with (no pattern: the phrase
+engine raised)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,16 @@ def test_a_lone_surrogate_in_any_body_text_is_refused_naming_the_field() -> None
     error = caught.value.errors()[0]
     assert error["loc"] == ("forbidden_phrases",)
     assert "surrogate" in error["msg"] and "forbidden_phrases[1]" in error["msg"]
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t", "\u3000", "\x1c", "\xa0 "])
+async def test_a_blank_forbidden_phrase_is_400_naming_it(
+    client: Any, cast: Any, blank: str
+) -> None:
+    body = {"text": "您好", "at": "2026-12-01T08:00:00Z", "forbidden_phrases": ["明天再来", blank]}
+    r = await client.post("/probe-analysis/greeting", json=body, headers=cast.headers("analyst"))
+    assert r.status_code == 400, r.text
+    assert _keys(r) == ["forbidden_phrases.1"], r.text
+    body["forbidden_phrases"] = ["明天再来", " 明天 "]
+    r = await client.post("/probe-analysis/greeting", json=body, headers=cast.headers("analyst"))
+    assert r.status_code == 200, r.text
