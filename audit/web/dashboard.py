@@ -100,20 +100,17 @@ async def plans_with_status(status: str) -> list[dict[str, Any]]:
 
 
 async def running_campaigns(actor: Actor) -> list[dict[str, Any]]:
-    rows = (
-        await ProbeCampaign.select(
-            ProbeCampaign.id,
-            ProbeCampaign.name,
-            ProbeCampaign.status,
-            ProbeCampaign.plan.name.as_alias("plan_name"),
-        )
-        .where(ProbeCampaign.status.is_in(["scheduled", "running", "paused"]))
-        .order_by(ProbeCampaign.id, ascending=False)
-        .limit(LIMIT)
-        .run()
-    )
-    for row in rows:
-        row["progress"] = await campaigns.progress(row["id"], actor)
+    query = ProbeCampaign.select(
+        ProbeCampaign.id,
+        ProbeCampaign.name,
+        ProbeCampaign.status,
+        ProbeCampaign.plan.name.as_alias("plan_name"),
+    ).where(ProbeCampaign.status.is_in(["scheduled", "running", "paused"]))
+    visible = visible_plans(actor)
+    if visible is not None:
+        query = query.where(ProbeCampaign.plan.is_in(visible))
+    rows = await query.order_by(ProbeCampaign.id, ascending=False).limit(LIMIT).run()
+    await campaigns.add_progress(rows)  # one grouped query for the ten
     return rows
 
 

@@ -74,8 +74,16 @@ async def entries(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Newest first; ``since``/``until`` bound ``at`` (until exclusive)."""
-    query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset)
+    """Newest first; ``since``/``until`` bound ``at`` (until exclusive).
+
+    Newest is the id order; with a date bound it is (at, id), which the (at, id) index
+    serves: ordered by id, PostgreSQL walks the primary key from the newest entry until it
+    reaches the dates asked for (hundreds of thousands of rows for a day last year)."""
+    query = AuditEntry.select().limit(limit).offset(offset)
+    if since is not None or until is not None:
+        query = query.order_by(AuditEntry.at, AuditEntry.id, ascending=False)
+    else:
+        query = query.order_by(AuditEntry.id, ascending=False)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     if until is not None:
