@@ -26,15 +26,35 @@ BOUNDARY = "\n"
 FILLERS = "嗯啊呀哈啦呢哦嘛噢喔呃哟诶欸哎唉喽咯嘞哒呗"
 # Words in which a filler character is a real syllable.
 KEPT_WORDS = ("哈尔滨", "哈密", "哈达", "呢绒", "呢子", "干嘛", "啦啦队", "喔喔")
-_FILLER_RE = re.compile(
-    "(" + "|".join(map(re.escape, KEPT_WORDS)) + ")|[" + FILLERS + "]",
+# Erhua: a 儿 suffixed to a word (这事儿, 一会儿, 哪儿) is dropped like a filler, so 这事儿
+# = 这事; kept where 儿 is a syllable of its own (儿子, 女儿, 婴儿 …).
+ERHUA = "儿"
+_KEPT_ERHUA_TEXT = (
+    "儿子 儿童 儿女 儿科 儿媳 儿孙 儿歌 儿时 女儿 婴儿 幼儿 孤儿 胎儿 健儿 宠儿 孙儿 男儿 "
+    "小儿 患儿 托儿 新生儿"
 )
+KEPT_ERHUA = tuple(_KEPT_ERHUA_TEXT.split())
+_KEPT = sorted(KEPT_WORDS + KEPT_ERHUA, key=len, reverse=True)
+# The lookahead on their first characters keeps the kept words from being tried everywhere.
+_FILLER_RE = re.compile(
+    "(?=["
+    + "".join(sorted({w[0] for w in _KEPT}))
+    + "])("
+    + "|".join(map(re.escape, _KEPT))
+    + ")|["
+    + FILLERS
+    + ERHUA
+    + "]",
+)
+# Colloquial and variant spellings folded to the standard word (one character may become
+# two): 啥 = 什么, 咋 = 怎么, 啰嗦/啰唆 = 罗嗦.
+COLLOQUIAL = {"啥": "什么", "咋": "怎么", "啰": "罗", "唆": "嗦"}
 _BOUNDARY_RUN = re.compile(BOUNDARY + "+")
 _converter = opencc.OpenCC("t2s")
 
 
 def _fold_char(ch: str) -> str:
-    simple = _converter.convert(ch)
+    simple = COLLOQUIAL.get(ch) or _converter.convert(ch)
     out: list[str] = []
     for c in unicodedata.normalize("NFKC", simple).casefold():
         kind = unicodedata.category(c)
