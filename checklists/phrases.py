@@ -11,6 +11,12 @@ writes the wording as small patterns beside the item. Syntax::
                             probe knows none); <name> a person's name or staff number
                             (1–6 characters); <number> digits
     …  or  ...              a gap of up to 8 characters (two gaps: up to 16)
+    ~                       an optional soft word: an adverb of emphasis or time, a pronoun
+                            or 们 that a speaker may add without changing what is said
+                            (又 就 都 还 也 根本 今天 你 您 我们 …, see SOFT_WORDS)
+    !{a|b}                  not followed here by a or b: 您好!{像|好} is 您好 but not the
+                            您好 of 您好像 or 您好好休息 (a pattern using it is matched
+                            within one clause, like ^ and $)
     ^  $                    start / end of a clause (text between punctuation or pauses):
                             ^什么$ is the retort "什么?", not the 什么 inside 有什么可以帮您
     \\x                     the character x itself ({ } [ ] < > | … ^ $ \\)
@@ -28,7 +34,16 @@ from functools import lru_cache
 
 SLOTS = {"company": (1, 12), "name": (1, 6), "number": (1, 12)}
 GAP_CHARS = 8
-_SPECIAL = set("{}[]<>|…^$\\")
+# Words a speaker slips into a sentence without changing what it says: adverbs of emphasis,
+# scope and time, the addressee, plural 们 and conditional 的话 (用不起的话就别用). ``~`` in a pattern stands for at most one of
+# them; in a listed phrase (a forbidden phrase, a taboo) one may stand between any two
+# characters, and a character may be said twice (想想办法 for 想办法).
+_SOFT_TEXT = (
+    "根本 本来 明明 压根 其实 到底 一直 老是 总是 今天 现在 这边 这里 我们 你们 的话 "
+    "又 就 都 还 也 可 倒 真 才 再 却 总 老 去 先 要 你 您 们"
+)
+SOFT_WORDS = tuple(_SOFT_TEXT.split())
+_SPECIAL = set("{}[]<>|…^$\\~")
 
 
 class PatternError(ValueError):
@@ -56,6 +71,18 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Soft:
+    """``~``: at most one of :data:`SOFT_WORDS`."""
+
+
+@dataclass(frozen=True)
+class NotAhead:
+    """``!{a|b}``: what follows is none of the options (matches no text itself)."""
+
+    options: tuple[Seq, ...]
+
+
+@dataclass(frozen=True)
 class Seq:
     items: tuple[Node, ...]
 
@@ -66,7 +93,7 @@ class Alt:
     optional: bool = False
 
 
-Node = Lit | Slot | Gap | Alt
+Node = Lit | Slot | Gap | Alt | Soft | NotAhead
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,22 @@ class Pattern:
     at_start: bool
     at_end: bool
     body: Seq
+
+    @property
+    def clause_bound(self) -> bool:
+        """Matched on the clause form: anchored, or looking ahead (what follows a match is
+        only known where clause boundaries are kept)."""
+        return self.at_start or self.at_end or _looks_ahead(self.body)
+
+
+def _looks_ahead(node: Seq | Node) -> bool:
+    if isinstance(node, NotAhead):
+        return True
+    if isinstance(node, Seq):
+        return any(_looks_ahead(i) for i in node.items)
+    if isinstance(node, Alt):
+        return any(_looks_ahead(o) for o in node.options)
+    return False
 
 
 class _Parser:
@@ -144,6 +187,20 @@ class _Parser:
                 flush()
                 items.append(self.parse_group(ch))
                 continue
+            if ch == "!" and self.text.startswith("!{", self.i):
+                flush()
+                start = self.i
+                self.i += 1
+                group = self.parse_group("{")
+                if any(_has_open_part(o) for o in group.options):
+                    raise self.error("'!{..}' takes plain alternatives (no gap or slot)", start)
+                items.append(NotAhead(group.options))
+                continue
+            if ch == "~":
+                flush()
+                items.append(Soft())
+                self.i += 1
+                continue
             if ch == "<":
                 flush()
                 items.append(self.parse_slot())
@@ -194,6 +251,16 @@ class _Parser:
         return Slot(name)
 
 
+def _has_open_part(node: Seq | Node) -> bool:
+    if isinstance(node, Gap | Slot | Soft | NotAhead):
+        return True
+    if isinstance(node, Seq):
+        return any(_has_open_part(i) for i in node.items)
+    if isinstance(node, Alt):
+        return any(_has_open_part(o) for o in node.options)
+    return False
+
+
 @lru_cache(maxsize=4096)
 def parse_pattern(text: str) -> tuple[Pattern, ...]:
     """Parse a pattern; raises :class:`PatternError`."""
@@ -219,6 +286,6 @@ def slots_of(node: Seq | Node) -> set[str]:
         return {node.name}
     if isinstance(node, Seq):
         return {s for item in node.items for s in slots_of(item)}
-    if isinstance(node, Alt):
+    if isinstance(node, Alt | NotAhead):
         return {s for option in node.options for s in slots_of(option)}
     return set()

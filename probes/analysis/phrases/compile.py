@@ -15,7 +15,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from checklists.phrases import GAP_CHARS, SLOTS, Alt, Gap, Lit, Pattern, Seq, Slot, parse_pattern
+from checklists.phrases import (
+    GAP_CHARS,
+    SLOTS,
+    SOFT_WORDS,
+    Alt,
+    Gap,
+    Lit,
+    NotAhead,
+    Pattern,
+    Seq,
+    Slot,
+    Soft,
+    parse_pattern,
+)
 from probes.analysis.phrases.normalise import BOUNDARY, flat
 from probes.analysis.phrases.pinyin import char_regex
 
@@ -23,6 +36,13 @@ SEGMENT = "\x1e"  # record separator: never produced by folding
 MAX_EXPANSIONS = 256
 
 Slots = Mapping[str, str]
+AnyNode = Seq | Alt | Lit | Slot | Gap | Soft | NotAhead
+
+_SOFT_FOLDED = tuple(dict.fromkeys(w for w in (flat(x) for x in SOFT_WORDS) if w))
+# The lookahead on the first characters makes the usual case (no soft word here) one test.
+_SOFT_FIRST = "".join(sorted({re.escape(w[0]) for w in _SOFT_FOLDED}))
+SOFT_CHARS = f"(?:(?=[{_SOFT_FIRST}])(?:" + "|".join(map(re.escape, _SOFT_FOLDED)) + "))?"
+SOFT_TOKENS = "(?:" + "|".join("".join(char_regex(ch) for ch in w) for w in _SOFT_FOLDED) + ")?"
 
 
 @dataclass(frozen=True)
@@ -40,14 +60,24 @@ def _any(n_min: int, n_max: int, in_clauses: bool) -> str:
     return f"{cls}{{{n_min},{n_max}}}?"
 
 
-def _chars(node: Seq | Alt | Lit | Slot | Gap, slots: Slots, in_clauses: bool) -> str:
+def _chars(node: AnyNode, slots: Slots, in_clauses: bool, soft: bool = False) -> str:
+    """Regex over folded characters. ``soft`` (listed phrases): a soft word may stand
+    between any two characters and a character may be said twice (想想办法)."""
     if isinstance(node, Lit):
-        return re.escape(flat(node.text))
+        text = flat(node.text)
+        if not soft:
+            return re.escape(text)
+        return SOFT_CHARS.join(f"{re.escape(ch)}{{1,2}}" for ch in text)
     if isinstance(node, Seq):
-        return "".join(_chars(item, slots, in_clauses) for item in node.items)
+        pieces = [_chars(item, slots, in_clauses, soft) for item in node.items]
+        return (SOFT_CHARS if soft else "").join(p for p in pieces if p)
     if isinstance(node, Alt):
-        body = "(?:" + "|".join(_chars(o, slots, in_clauses) for o in node.options) + ")"
+        body = "(?:" + "|".join(_chars(o, slots, in_clauses, soft) for o in node.options) + ")"
         return body + "?" if node.optional else body
+    if isinstance(node, Soft):
+        return SOFT_CHARS
+    if isinstance(node, NotAhead):
+        return "(?!" + "|".join(_chars(o, slots, in_clauses) for o in node.options) + ")"
     if isinstance(node, Slot):
         value = flat(slots.get(node.name, ""))
         if value:
@@ -56,7 +86,9 @@ def _chars(node: Seq | Alt | Lit | Slot | Gap, slots: Slots, in_clauses: bool) -
     return _any(0, GAP_CHARS, in_clauses)
 
 
-def _tokens(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> str:
+def _tokens(node: AnyNode, slots: Slots) -> str:
+    """Regex over pinyin tokens. Listed phrases are heard as written: their soft words are
+    a tolerance of the character match only (by sound it would cost more than it finds)."""
     if isinstance(node, Lit):
         return "".join(char_regex(ch) for ch in flat(node.text))
     if isinstance(node, Seq):
@@ -64,6 +96,10 @@ def _tokens(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> str:
     if isinstance(node, Alt):
         body = "(?:" + "|".join(_tokens(o, slots) for o in node.options) + ")"
         return body + "?" if node.optional else body
+    if isinstance(node, Soft):
+        return SOFT_TOKENS
+    if isinstance(node, NotAhead):
+        return ""  # clause-bound patterns are matched by characters only
     if isinstance(node, Slot):
         value = flat(slots.get(node.name, ""))
         if value:
@@ -73,7 +109,9 @@ def _tokens(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> str:
     return f"(?:[^ {SEGMENT}]+ ){{0,{GAP_CHARS}}}?"
 
 
-def _min_len(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> int:
+def _min_len(node: AnyNode, slots: Slots) -> int:
+    if isinstance(node, Soft | NotAhead):
+        return 0
     if isinstance(node, Lit):
         return len(flat(node.text))
     if isinstance(node, Seq):
@@ -90,9 +128,11 @@ def _min_len(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> int:
 MIN_PINYIN_CHARS = 3
 
 
-def _compile_one(p: Pattern, slots: Slots) -> Compiled:
-    anchored = p.at_start or p.at_end
-    body = _chars(p.body, slots, anchored)
+def _compile_one(p: Pattern, slots: Slots, soft: bool = False) -> Compiled:
+    anchored = p.clause_bound
+    # A whole-clause retort (^什么$) is said as it is: no soft words in it.
+    soft = soft and not (p.at_start or p.at_end)
+    body = _chars(p.body, slots, anchored, soft)
     if anchored:
         body = ("^" if p.at_start else "") + body + ("$" if p.at_end else "")
     chars = re.compile(body, re.MULTILINE)
@@ -104,18 +144,25 @@ def _compile_one(p: Pattern, slots: Slots) -> Compiled:
 
 
 @lru_cache(maxsize=4096)
-def _compile_cached(pattern: str, slot_items: tuple[tuple[str, str], ...]) -> tuple[Compiled, ...]:
+def _compile_cached(
+    pattern: str, slot_items: tuple[tuple[str, str], ...], soft: bool = False
+) -> tuple[Compiled, ...]:
     slots = dict(slot_items)
-    return tuple(_compile_one(p, slots) for p in parse_pattern(pattern))
+    return tuple(_compile_one(p, slots, soft) for p in parse_pattern(pattern))
 
 
-def compile_pattern(pattern: str, slots: Slots | None = None) -> tuple[Compiled, ...]:
+def compile_pattern(
+    pattern: str, slots: Slots | None = None, soft: bool = False
+) -> tuple[Compiled, ...]:
     """Compiled forms of each top-level alternative of ``pattern`` (cached)."""
-    return _compile_cached(pattern, tuple(sorted((slots or {}).items())))
+    return _compile_cached(pattern, tuple(sorted((slots or {}).items())), soft)
 
 
-def _expand(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> Iterator[str] | None:
-    """Every literal string the node can match; None when it holds a gap or an open slot."""
+def _expand(node: AnyNode, slots: Slots) -> Iterator[str] | None:
+    """Every literal string the node can match; None when it holds a gap or an open slot.
+    A soft word counts as absent (the fuzzy score forgives one said anyway)."""
+    if isinstance(node, Soft | NotAhead):
+        return iter([""])
     if isinstance(node, Lit):
         return iter([flat(node.text)])
     if isinstance(node, Gap):
@@ -165,8 +212,12 @@ def expansions(pattern: str, slots: Slots | None = None) -> tuple[str, ...]:
     return _expansions_cached(pattern, tuple(sorted((slots or {}).items())))
 
 
-def _first(node: Seq | Alt | Lit | Slot | Gap, slots: Slots) -> tuple[frozenset[str] | None, bool]:
+def _first(node: AnyNode, slots: Slots) -> tuple[frozenset[str] | None, bool]:
     """(characters a match can start with — None: any —, whether the node can match empty)."""
+    if isinstance(node, NotAhead | Soft):
+        # A leading soft word is not looked for: the match is then tried (and found) from
+        # the word after it, which keeps 您 and 这 from being tried as starts everywhere.
+        return frozenset(), True
     if isinstance(node, Lit):
         text = flat(node.text)
         return (frozenset(text[:1]), False) if text else (frozenset(), True)
@@ -231,9 +282,13 @@ def _join(parts: list[tuple[int, str]], flags: int = 0) -> re.Pattern[str] | Non
 
 
 @lru_cache(maxsize=4096)
-def _combine_cached(patterns: tuple[str, ...], slot_items: tuple[tuple[str, str], ...]) -> Combined:
+def _combine_cached(
+    patterns: tuple[str, ...], slot_items: tuple[tuple[str, str], ...], soft: bool = False
+) -> Combined:
     slots = dict(slot_items)
-    compiled = tuple(c for p in patterns for c in compile_pattern(p, slots) if c.min_chars > 0)
+    compiled = tuple(
+        c for p in patterns for c in compile_pattern(p, slots, soft) if c.min_chars > 0
+    )
     parsed = {q.source: q for p in patterns for q in parse_pattern(p)}
     flat_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if not c.anchored]
     clause_parts = [(k, c.chars.pattern) for k, c in enumerate(compiled) if c.anchored]
@@ -248,6 +303,6 @@ def _combine_cached(patterns: tuple[str, ...], slot_items: tuple[tuple[str, str]
     )
 
 
-def combine(patterns: tuple[str, ...], slots: Slots | None = None) -> Combined:
-    """The combined regexes of a set of patterns (cached)."""
-    return _combine_cached(patterns, tuple(sorted((slots or {}).items())))
+def combine(patterns: tuple[str, ...], slots: Slots | None = None, soft: bool = False) -> Combined:
+    """The combined regexes of a set of patterns (cached); ``soft`` for listed phrases."""
+    return _combine_cached(patterns, tuple(sorted((slots or {}).items())), soft)

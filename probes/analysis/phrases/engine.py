@@ -26,11 +26,15 @@ from checklists.phrases import escape
 from checklists.schema import Checklist, DataEntry, PhraseSpec
 from probes.analysis.phrases.compile import SEGMENT, Combined, Slots, combine, expansions
 from probes.analysis.phrases.normalise import BOUNDARY, Folded
-from probes.analysis.phrases.pinyin import Tokens, syllables
+from probes.analysis.phrases.pinyin import Tokens, initial, near, syllables
 
 Mode = Literal["chat", "voice"]
 # A fuzzy score over fewer syllables lets unrelated phrases through (久等了 ~ 登记了).
 FUZZY_MIN_CHARS = 5
+# A near homophone: a recogniser heard every syllable right but one, and that one nearly
+# (same initial, a like final: 快落 kuai luo for 快乐 kuai le; see ``pinyin.near``).
+# Accepted for phrases of this many syllables or more.
+NEAR_MIN_CHARS = 4
 How = Literal["exact", "pinyin", "fuzzy"]
 
 
@@ -69,6 +73,7 @@ class Text:
         self.clauses = BOUNDARY.join(s.clauses for s in self.segments)
         self._flat_starts = _starts([s.flat for s in self.segments])
         self._clause_starts = _starts([s.clauses for s in self.segments])
+        self._seg_tokens: dict[int, Tokens] = {}
 
     @classmethod
     def of(cls, segments: str | Sequence[str]) -> Text:
@@ -77,6 +82,12 @@ class Text:
     @cached_property
     def tokens(self) -> Tokens:
         return Tokens.of(self.flat)
+
+    def segment_tokens(self, seg: int) -> Tokens:
+        """Pinyin tokens of one segment (made once)."""
+        if seg not in self._seg_tokens:
+            self._seg_tokens[seg] = Tokens.of(self.segments[seg].flat)
+        return self._seg_tokens[seg]
 
     def starts(self, in_clauses: bool = False) -> list[int]:
         """Offset of each segment in the joined flat (or clause) text."""
@@ -110,6 +121,10 @@ class Element:
     fuzzy: int | None = None
     label: str | None = None  # what to report (a forbidden phrase's seed wording)
     category: str | None = None  # a listed phrase's category (which taboo it proves)
+    # Listed phrases (forbidden phrases, taboos) are sentences a speaker embellishes: a soft
+    # word (又 就 都 根本 你 们 …) may stand between any two characters, a character may be
+    # doubled (想想办法). Elements write ``~`` where they allow one.
+    soft: bool = False
 
     @classmethod
     def of(cls, name: str, spec: PhraseSpec) -> Element:
@@ -127,6 +142,7 @@ class Element:
             entry.fuzzy,
             label=entry.text,
             category=entry.category,
+            soft=True,
         )
 
     def find(
@@ -143,7 +159,7 @@ class Element:
         first of each segment with ``once_per_segment``)."""
         wanted = None if segments is None else set(segments)
         found: list[Match] = []
-        comb = combine(self.patterns, slots)
+        comb = combine(self.patterns, slots, self.soft)
         for m in _exact(self.name, comb, text, wanted, once_per_segment or first):
             found.append(m)
             if first:
@@ -172,24 +188,29 @@ class Element:
         folded = text.segments[seg].flat
         if not folded:
             return None
-        tokens = Tokens.of(folded)
+        tokens = text.segment_tokens(seg)
+        forms = _forms(self.patterns, tuple(sorted((slots or {}).items())))
+        near = _near(forms, tokens)
+        if near is not None:
+            pattern, i, j = near
+            start, end = text.segments[seg].span(i, j)
+            original = text.segments[seg].original
+            return Match(self.name, pattern, seg, start, end, original[start:end], "pinyin")
         best: tuple[float, str, int, int] | None = None
         assert self.fuzzy is not None
-        for pattern in self.patterns:
-            for literal in expansions(pattern, slots):
-                if len(literal) < FUZZY_MIN_CHARS:
-                    continue  # short phrases are too easily another phrase one syllable off
-                target = syllables(literal)
-                if len(target) > len(tokens.text):
-                    # A text shorter than the phrase must be the phrase, nearly whole (a
-                    # partial ratio would find the short text inside the phrase).
-                    score = fuzz.ratio(target, tokens.text, score_cutoff=self.fuzzy)
-                    if score and (best is None or score > best[0]):
-                        best = (score, pattern, 0, len(tokens.text))
-                    continue
-                r = fuzz.partial_ratio_alignment(target, tokens.text, score_cutoff=self.fuzzy)
-                if r is not None and (best is None or r.score > best[0]):
-                    best = (r.score, pattern, r.dest_start, r.dest_end)
+        for pattern, literal, target, _said, _initials in forms:
+            if len(literal) < FUZZY_MIN_CHARS:
+                continue  # short phrases are too easily another phrase one syllable off
+            if len(target) > len(tokens.text):
+                # A text shorter than the phrase must be the phrase, nearly whole (a
+                # partial ratio would find the short text inside the phrase).
+                score = fuzz.ratio(target, tokens.text, score_cutoff=self.fuzzy)
+                if score and (best is None or score > best[0]):
+                    best = (score, pattern, 0, len(tokens.text))
+                continue
+            r = fuzz.partial_ratio_alignment(target, tokens.text, score_cutoff=self.fuzzy)
+            if r is not None and (best is None or r.score > best[0]):
+                best = (r.score, pattern, r.dest_start, r.dest_end)
         if best is None:
             return None
         score, pattern, a, b = best
@@ -197,6 +218,38 @@ class Element:
         start, end = text.segments[seg].span(i, j)
         original = text.segments[seg].original
         return Match(self.name, pattern, seg, start, end, original[start:end], "fuzzy", score)
+
+
+# (pattern, literal, its pinyin, its syllables, their initials) for each literal form.
+Form = tuple[str, str, str, tuple[str, ...], str]
+
+
+@lru_cache(maxsize=1024)
+def _forms(patterns: tuple[str, ...], slot_items: tuple[tuple[str, str], ...]) -> tuple[Form, ...]:
+    out: list[Form] = []
+    for pattern in patterns:
+        for literal in expansions(pattern, dict(slot_items)):
+            target = syllables(literal)
+            said = tuple(target.split(" ")[:-1])
+            out.append((pattern, literal, target, said, "".join(map(initial, said))))
+    return tuple(out)
+
+
+def _near(forms: tuple[Form, ...], tokens: Tokens) -> tuple[str, int, int] | None:
+    """(pattern, first char, end char) of a near homophone of one of the literal forms: as
+    many syllables, all the same but at most one, which is near (``pinyin.near``)."""
+    heard = tokens.syllables
+    heard_initials = tokens.initials
+    for pattern, literal, _target, said, initials in forms:
+        if len(literal) < NEAR_MIN_CHARS:
+            continue
+        at = heard_initials.find(initials)
+        while at >= 0:
+            off = [(a, b) for a, b in zip(said, heard[at : at + len(said)], strict=True) if a != b]
+            if len(off) <= 1 and all(near(a, b) for a, b in off):
+                return pattern, at, at + len(said)
+            at = heard_initials.find(initials, at + 1)
+    return None
 
 
 def _ordered(found: list[Match]) -> list[Match]:
@@ -317,7 +370,11 @@ class PhraseBook:
             return []
         if not any(e.fuzzy for e in entries):
             # One pass (by characters, and by sound on voice) over the whole list first.
-            everything = Element("any", tuple(p for e in entries for p in e.patterns))
+            everything = Element(
+                "any",
+                tuple(p for e in entries for p in e.patterns),
+                soft=all(e.soft for e in entries),
+            )
             probe = {k: kw[k] for k in ("mode", "slots", "segments") if k in kw}
             if not everything.find(text, first=True, **probe):
                 return []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -85,6 +85,16 @@ class Tokens:
             pos += len(token)
         return cls("".join(parts), tuple(starts))
 
+    @cached_property
+    def syllables(self) -> tuple[str, ...]:
+        """One syllable per character."""
+        return tuple(self.text.split(" ")[:-1])
+
+    @cached_property
+    def initials(self) -> str:
+        """One initial per character ("_" for none)."""
+        return "".join(map(initial, self.syllables))
+
     def char_index(self, offset: int) -> int:
         """Index of the character whose token contains ``offset`` (or starts at/after it)."""
         import bisect
@@ -97,6 +107,35 @@ class Tokens:
         if end <= start:
             return self.char_index(start), self.char_index(start)
         return self.char_index(start), self.char_index(end - 1) + 1
+
+
+_INITIAL_LETTERS = frozenset("bpmfdtnlgkhjqxzcsryw")
+
+
+def initial(syllable: str) -> str:
+    """The (folded) initial of a syllable token; "_" for none (an, e, ou) or a non-Han token
+    that is not a letter."""
+    head = syllable[:1]
+    return head if head in _INITIAL_LETTERS else "_"
+
+
+def _core(final: str) -> str:
+    """A final without its medial (i u v before a vowel), o heard as e, -ng as -n: what a
+    recogniser is likely to mishear (le / luo, guan / guang)."""
+    if len(final) > 1 and final[0] in "iuv" and final[1] in "aeiouv":
+        final = final[1:]
+    final = final.replace("o", "e")
+    return final[:-1] if final.endswith("ng") else final
+
+
+def near(a: str, b: str) -> bool:
+    """Two folded syllables a recogniser confuses: the same initial, finals alike (快落 kuai
+    luo for 快乐 kuai le). Syllables that differ more are not near (您 nin / 能 nen)."""
+    ia, ib = initial(a), initial(b)
+    if ia != ib:
+        return False
+    fa, fb = (a[1:], b[1:]) if ia != "_" else (a, b)
+    return _core(fa) == _core(fb)
 
 
 def syllables(text: str) -> str:
