@@ -47,3 +47,23 @@ def test_a_polite_chat_has_no_taboos():
         ("agent", 6, "请问还有什么可以帮您?"),
     )
     assert analyse_chat(t).taboos == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "亲,您好,我们这边快下班了,明天再来问吧",  # greeting and closing-time excuse first
+        "您好,现在已经很晚了,客服都下班了,明天下午再来咨询",
+    ],
+)
+def test_sent_away_after_a_greeting_in_the_same_message(text):
+    t = chat(("customer", 0, QUESTION), ("agent", 5, text))
+    assert analyse_chat(t).taboos == ["sent_away_until_tomorrow"]
+
+
+def test_someone_else_off_duty_with_tomorrows_news_is_not_sending_away():
+    t = chat(
+        ("customer", 0, QUESTION),
+        ("agent", 5, "亲,您好,师傅今天已经下班了,明天会上门安装"),
+    )
+    assert analyse_chat(t).taboos == []
