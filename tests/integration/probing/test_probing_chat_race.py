@@ -23,9 +23,12 @@ import pytest
 from test_probing_finish_race import _json, _settle  # the voice race test's settling
 
 from audit.domain.auditlog.tables import AuditEntry
+from audit.domain.inspections.services import open_inspection
 from audit.domain.inspections.tables import ItemResult
 from audit.domain.operators.schemas import VenueIn
 from audit.domain.operators.services import create_venue
+from audit.domain.plans.schemas import PlanIn
+from audit.domain.plans.services import create_plan, transition
 from audit.domain.probing import lifecycle
 from audit.domain.probing import tasks as probing_tasks
 from audit.domain.probing.env import AppEnv
@@ -39,7 +42,7 @@ from probes.channels import registry
 from probes.channels.base import Collected, Event, Request, Run
 from probes.channels.chat_api.channel import ChatApiProbe
 from probes.channels.chat_api.signing import signed_headers
-from tests.integration.plans.world import active_plan, build_world
+from tests.integration.plans.world import build_world
 from tests.probes.chat.conftest import QUESTION, SHORT_HELLO, T0, WELCOME, at, raw
 
 SECRET = "race-secret"
@@ -187,18 +190,20 @@ async def test_a_webhook_during_the_finish_makes_it_start_again(
 
 
 async def test_inspection_items_are_judged_once_through_the_one_path(
-    client: Any, cast: Any, venue_id: int, channel: SlowChatApi
+    cast: Any, venue_id: int, channel: SlowChatApi
 ) -> None:
     """A chat-API run of an inspection: its bound items are recorded on the inspection by
     ``finish.bind_items`` with the verdicts the run keeps, each once, however often the end
-    and late webhooks arrive."""
+    and late webhooks arrive. (Set up through the services: an app on another event loop
+    would leave its jobs in the broker this test waits on.)"""
     world = await build_world(cast)
     version = world.versions["online-chat"]["id"]
-    plan = await active_plan(client, world, venue_ids=[venue_id], checklist_version_ids=[version])
-    r = await client.post(f"/plans/{plan['id']}/inspections", json={"venue_id": venue_id},
-                          headers=cast.headers("inspector1"))  # fmt: skip
-    assert r.status_code == 201, r.text
-    inspection_id = int(r.json()["id"])
+    body = world.plan_body(venue_ids=[venue_id], checklist_version_ids=[version])
+    plan = await create_plan(PlanIn.model_validate(body), cast.actor("admin"))
+    await transition(plan["id"], "approve", cast.actor("supervisor"))
+    await transition(plan["id"], "activate", cast.actor("supervisor"))
+    inspection = await open_inspection(plan["id"], venue_id, None, cast.actor("inspector1"))
+    inspection_id = int(inspection["id"])
     run_id = await _new_run(venue_id)
     await ProbeRun.update({ProbeRun.inspection: inspection_id, ProbeRun.plan: plan["id"]}).where(
         ProbeRun.id == run_id
