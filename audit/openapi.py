@@ -32,6 +32,7 @@ from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
@@ -76,7 +77,8 @@ DESCRIPTIONS = {
 
 def serving(*media_types: str) -> type[Operation]:
     """The ``operation_class`` of a handler whose 200 is a file in one of ``media_types``: the
-    schema then names each (a body of that type, not JSON)."""
+    schema then names each (a body of that type, not JSON). A ``File``'s ``last-modified`` is an
+    HTTP-date (``Fri, 04 Dec 2026 02:02:48 GMT``), not the RFC 3339 date-time Litestar says."""
     if not media_types:
         raise ValueError("serving() needs at least one media type")
 
@@ -91,6 +93,10 @@ def serving(*media_types: str) -> type[Operation]:
                     )
                     for media in media_types
                 }
+                modified = (ok.headers or {}).get("last-modified")
+                if isinstance(modified, OpenAPIHeader):
+                    modified.schema = Schema(type=OpenAPIType.STRING)
+                    modified.description = "When the file last changed, an HTTP-date (RFC 9110)"
 
     return ServingOperation
 

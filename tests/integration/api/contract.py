@@ -8,7 +8,7 @@ invalid data), the coverage and stateful phases are off; no Hypothesis deadline 
 shared and slow; time is measured in bench/, never asserted).
 
 Checks: no server error, a documented status code, the documented content type (named once,
-one charset), a body matching the documented schema.
+one charset), a body matching the documented schema, headers matching the documented ones.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -76,6 +77,7 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,
     one_charset,
 ]
 

@@ -84,6 +84,8 @@ def test_every_response_names_its_media_type(schema: dict[str, Any]) -> None:
     def served(method: str, path: str) -> set[str]:
         return set(schema["paths"][path][method]["responses"]["200"]["content"])
 
+    pdf = schema["paths"]["/notices/{notice_id}/pdf"]["get"]["responses"]["200"]
+    assert "format" not in pdf["headers"]["last-modified"]["schema"]  # an HTTP-date, not RFC 3339
     assert served("get", "/notices/{notice_id}/pdf") == {"application/pdf"}
     assert served("get", "/campaigns/{campaign_id}/statistics/export") == {CSV, XLSX}  # not JSON
     files = set(STORED_MEDIA_TYPES)
