@@ -42,9 +42,10 @@ def judge_closing(lines: Sequence[str], book: PhraseBook, *, mode: Mode = "voice
         m for name in (PROMPT, OFFER) if book.has(name) for m in book.find(name, text, mode=mode)
     ]
     closings = book.find(CLOSING, text, mode=mode) if book.has(CLOSING) else []
-    last_prompt = max((m.segment for m in prompts), default=-1)
-    # The closing ends the protocol: it counts when nothing prompts again after it.
-    closing = [m for m in closings if m.segment >= last_prompt]
+    last_prompt = max(((m.segment, m.start) for m in prompts), default=(-1, -1))
+    # The closing ends the protocol: it counts when nothing prompts again after it, in a
+    # later line or later in the same line ("听不到您的声音,您能听到我说话吗" still prompts).
+    closing = [m for m in closings if (m.segment, m.start) > last_prompt]
     return ClosingResult(
         prompts_heard=len(
             {m.segment for m in prompts if m.segment not in {c.segment for c in closing}}

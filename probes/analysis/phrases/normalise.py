@@ -49,6 +49,18 @@ _FILLER_RE = re.compile(
 # Colloquial and variant spellings folded to the standard word (one character may become
 # two): 啥 = 什么, 咋 = 怎么, 啰嗦/啰唆 = 罗嗦.
 COLLOQUIAL = {"啥": "什么", "咋": "怎么", "啰": "罗", "唆": "嗦"}
+# Synonyms folded to the word the patterns use, each the same length as its replacement (so
+# every folded character still comes from one original character): 讲 = 说 (你到底在讲什么,
+# 请讲), 久候 = 久等 (让您久候了). Applied to the per-character fold, before fillers are dropped.
+SYNONYMS = {"讲": "说", "久候": "久等"}
+assert all(len(k) == len(v) for k, v in SYNONYMS.items())
+_SYNONYM_RE = re.compile("|".join(map(re.escape, sorted(SYNONYMS, key=len, reverse=True))))
+
+
+def _synonyms(folded: str) -> str:
+    return _SYNONYM_RE.sub(lambda m: SYNONYMS[m.group()], folded)
+
+
 _BOUNDARY_RUN = re.compile(BOUNDARY + "+")
 _converter = opencc.OpenCC("t2s")
 
@@ -85,7 +97,9 @@ def _drop_fillers(folded: str) -> str:
 
 def fold(text: str) -> str:
     """Folded text with clause boundaries (``\\n``), fillers dropped; boundaries collapsed."""
-    return _BOUNDARY_RUN.sub(BOUNDARY, _drop_fillers(text.translate(_TABLE))).strip(BOUNDARY)
+    return _BOUNDARY_RUN.sub(BOUNDARY, _drop_fillers(_synonyms(text.translate(_TABLE)))).strip(
+        BOUNDARY
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -114,7 +128,7 @@ class Folded:
         """The per-character fold before fillers and boundaries are dealt with, and the
         original index of each of its characters."""
         pieces = [_TABLE[ord(ch)] for ch in self.original]
-        folded = "".join(pieces)
+        folded = _synonyms("".join(pieces))
         if len(folded) == len(pieces):  # the usual case: one character each
             return folded, list(range(len(pieces)))
         return folded, [i for i, piece in enumerate(pieces) for _ in piece]

@@ -33,3 +33,19 @@ def test_a_colloquial_fold_still_reports_the_span_as_written() -> None:
     # folded 怎么 (two characters) both come from 咋
     assert f.span(1, 3) == (3, 4)
     assert f.span(0, len(f.flat)) == (2, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("请讲", "请说"),
+        ("他讲得很清楚", "他说得很清楚"),
+        ("劳您久候", "劳您久等"),
+        ("候车室", "候车室"),  # 候 alone is not folded
+    ],
+)
+def test_synonyms_fold_to_the_word_patterns_use(text: str, folded: str) -> None:
+    assert flat(text) == folded
+    f = Folded.of("哦,您久候啦")
+    assert f.flat == "您久等"
+    assert f.span(1, 3) == (3, 5)  # 久等 points at 久候 as written

@@ -45,3 +45,13 @@ def test_hanging_up_after_prompts_without_closing() -> None:
     # A prompt after the "closing" means the protocol went on: not a closing.
     again = [SEED_001[2], SEED_001[1]]
     assert not judge_closing(again, default_rules().book).closing
+
+
+def test_a_closing_phrase_before_a_prompt_in_the_same_line_is_no_closing() -> None:
+    # "I can't hear you — can you hear me?" still prompts; the protocol is not over.
+    lines = ["您好,请问有什么可以帮您", "我这边听不见您的声音,您那边可以听到我吗"]
+    result = judge_closing(lines, default_rules().book)
+    assert (result.prompts_heard, result.closing) == (2, False)
+    # said the other way round, it closes
+    lines = ["您好,请问有什么可以帮您", "您好能听到吗,还是听不见您的声音,请您换个电话再打来"]
+    assert judge_closing(lines, default_rules().book).closing
