@@ -77,9 +77,11 @@ class Soft:
 
 @dataclass(frozen=True)
 class NotAhead:
-    """``!{a|b}``: what follows is none of the options (matches no text itself)."""
+    """``!{a|b}``: what follows is none of the options (matches no text itself);
+    ``!<{a|b}`` (``behind``): what precedes is none of them (plain words only)."""
 
     options: tuple[Seq, ...]
+    behind: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,15 @@ class _Parser:
                 if any(_has_open_part(o) for o in group.options):
                     raise self.error("'!{..}' takes plain alternatives (no gap or slot)", start)
                 items.append(NotAhead(group.options))
+                continue
+            if ch == "!" and self.text.startswith("!<{", self.i):
+                flush()
+                start = self.i
+                self.i += 2
+                group = self.parse_group("{")
+                if any(not all(isinstance(i, Lit) for i in o.items) for o in group.options):
+                    raise self.error("'!<{..}' takes plain words (no group, gap or slot)", start)
+                items.append(NotAhead(group.options, behind=True))
                 continue
             if ch == "~":
                 flush()

@@ -77,6 +77,8 @@ def _chars(node: AnyNode, slots: Slots, in_clauses: bool, soft: bool = False) ->
     if isinstance(node, Soft):
         return SOFT_CHARS
     if isinstance(node, NotAhead):
+        if node.behind:  # one fixed-width look-behind per word
+            return "".join(f"(?<!{_chars(o, slots, in_clauses)})" for o in node.options if o.items)
         return "(?!" + "|".join(_chars(o, slots, in_clauses) for o in node.options) + ")"
     if isinstance(node, Slot):
         value = flat(slots.get(node.name, ""))

@@ -115,3 +115,16 @@ def test_near_homophones_only_on_voice_and_only_with_fuzzy() -> None:
     assert not Element("x", ("中秋快乐",), fuzzy=95).find(Text.of("中秋快落"), mode="chat")
     assert not Element("x", ("中秋快乐",)).find(Text.of("中秋快落"), mode="voice")
     assert Element("x", ("中秋快乐",), fuzzy=95).find(Text.of("中秋快落"), mode="voice")
+
+
+def test_not_preceded_by() -> None:
+    e = Element("word", ("!<{申|邀|邀约}请",))
+    assert e.find(Text.of("请您提供订单号"))
+    assert e.find(Text.of("好的,请稍等"))
+    assert not e.find(Text.of("我帮您申请退款"))
+    assert e.find(Text.of("邀请函请查收"))  # the second 请 is a request
+    assert not e.find(Text.of("邀请"))
+    m = e.find(Text.of("申请好了,请查收"))[0]
+    assert (m.start, m.end) == (5, 6)
+    with pytest.raises(PatternError):
+        parse_pattern("!<{[申]|邀}请")  # a look-behind is a fixed word
