@@ -7,7 +7,8 @@ result as a campaign attempt, find the run a provider callback belongs to.
 
 A probe that runs in this process (a chat) reports its end through ``Env.emit``, which is
 the lifecycle's ``receive``: the same path as a provider callback. Voice keeps its own start
-(``services.start_voice_run``) for the API's request shape; the result is the same for all.
+(``services.start_voice_run``: the API's request shape, the listening-time check) in front of
+``start_run``; the result is the same for all.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
+import structlog
 
 from audit.context import SYSTEM, Actor
 from audit.db import engine
@@ -55,6 +58,7 @@ def channel_venue(row: dict[str, Any]) -> ChannelVenue:
 
 
 assert _tasks.finish_task.task_name == lifecycle.FINISH_TASK
+log = structlog.get_logger("audit.probing")
 
 
 def app_env(channel: Channel, *, inline: bool = False) -> AppEnv:
@@ -92,27 +96,38 @@ async def start_run(
     campaign_run_id: int | None = None,
     run_kind: str | None = None,
     wait: bool = False,
+    operator_id: int | None = None,
 ) -> dict[str, Any]:
     """Create a run on ``channel_name`` (None: the registry's channel for the venue's kind,
     which must make ``run_kind`` runs when given) and start it. With ``inspection_id`` the
     venue and plan are the inspection's and its items are judged at the end. Bad input is a
     DomainError naming the field (nothing stored); a provider refusal ends the run
     ``probe_error`` with its code. ``wait``: a probe running in this process (a chat) is
-    awaited and its end finished in it, so the run is returned finished."""
+    awaited and its end finished in it, so the run is returned finished. A named channel may
+    probe a bare ``target`` without a venue (a voice number): ``operator_id`` then says
+    whose it is, else the plan's operator."""
     if actor.is_operator:  # operators never start probes, nor learn which venues exist
         raise NotFound("no such venue", field="venue_id")
     if inspection_id is not None:
         inspection = await get_writable(inspection_id, actor)
         venue_id, plan_id = inspection["venue_id"], inspection["plan_id"]
-    if venue_id is None:
+    if venue_id is None and not (channel_name and target):
         raise DomainError("give venue_id or inspection_id", field="venue_id")
-    row = await get_venue(venue_id, actor)
-    venue = channel_venue(row)
-    channel = channel_named(channel_name) if channel_name else _channel_for(venue, run_kind)
+    row = await get_venue(venue_id, actor) if venue_id is not None else None
+    venue = channel_venue(row) if row is not None else None
+    if channel_name:
+        channel = channel_named(channel_name)
+    else:
+        assert venue is not None
+        channel = _channel_for(venue, run_kind)
     plan = await get_plan(plan_id, actor) if plan_id is not None else None
     covert = bool(plan and plan["method"] == "covert")
+    if row is not None:
+        operator_id = row["operator_id"]
+    elif operator_id is None and plan is not None:
+        operator_id = plan["operator_id"]
     try:
-        target = target or channel.target(venue)
+        target = target or (channel.target(venue) if venue is not None else None)
         params = channel.params(options or {}, venue)
     except ChannelError as exc:
         raise DomainError(exc.message, field=exc.field) from exc
@@ -121,7 +136,7 @@ async def start_run(
     async with engine().transaction():
         rows = await ProbeRun.insert(
             ProbeRun(
-                kind=channel.run_kind, status="queued", venue=venue_id, operator=row["operator_id"],
+                kind=channel.run_kind, status="queued", venue=venue_id, operator=operator_id,
                 plan=plan_id, inspection=inspection_id, campaign_run_id=campaign_run_id,
                 target=target[:500],
                 caller_id=caller_id, covert=covert, provider=channel.provider, params=params,
@@ -138,6 +153,7 @@ async def start_run(
         code = exc.code if isinstance(exc, ProbeError) else None
         permanent = exc.permanent if isinstance(exc, ProbeError) else True
         await probe_error(run_id, code, str(exc), permanent, actor)
+        log.warning("probe could not be started", run=run_id, code=code, permanent=permanent)
         return await load_run(run_id)
     async with engine().transaction():
         await ProbeRun.update(
