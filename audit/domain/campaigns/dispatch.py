@@ -70,6 +70,11 @@ async def start_due_campaigns(at: dt.datetime | None = None) -> list[int]:
 async def queue_due_runs(limit: int, at: dt.datetime | None = None) -> list[int]:
     """Move due runs of running campaigns to ``queued``; returns the ids this call queued."""
     at = at or now()
+    return await queue_runs(await due_runs(limit, at), at)
+
+
+async def due_runs(limit: int, at: dt.datetime) -> list[int]:
+    """Planned runs of running campaigns whose time has come, earliest first."""
     candidates = (
         await CampaignRun.select(CampaignRun.id)
         .where(
@@ -81,12 +86,24 @@ async def queue_due_runs(limit: int, at: dt.datetime | None = None) -> list[int]
         .limit(limit)
         .run()
     )
-    ids = [r["id"] for r in candidates]
+    return [r["id"] for r in candidates]
+
+
+async def queue_runs(ids: list[int], at: dt.datetime) -> list[int]:
+    """Move ``ids`` to ``queued`` if they are still planned and their campaign still running."""
     if not ids:
         return []
     won = (
         await CampaignRun.update({CampaignRun.status: "queued", CampaignRun.queued_at: at})
-        .where(CampaignRun.id.is_in(ids) & (CampaignRun.status == "planned"))
+        .where(
+            CampaignRun.id.is_in(ids)
+            & (CampaignRun.status == "planned")
+            # Checked again in the update: a pause committed after the select above (it puts
+            # queued runs back to planned) must not be followed by runs queued for it.
+            & CampaignRun.campaign.is_in(
+                ProbeCampaign.select(ProbeCampaign.id).where(ProbeCampaign.status == "running")
+            )
+        )
         .returning(CampaignRun.id)
         .run()
     )

@@ -73,6 +73,25 @@ async def test_pause_returns_queued_runs_and_resume_continues(plan_setup: dict[s
     assert (p["done"], p["queued"], p["remaining"], p["answer_rate"]) == (1, 3, 3, 0.0)
 
 
+async def test_pause_between_selecting_and_queueing_queues_nothing(
+    plan_setup: dict[str, Any],
+) -> None:
+    # The dispatcher picks due runs, a pause commits, then the dispatcher queues its pick:
+    # the queueing must see the pause (a run queued then stayed queued while paused).
+    actor = plan_setup["cast"].actor("inspector1")
+    c = await services.create_campaign(campaign_in(plan_setup), actor)
+    await services.transition(c["id"], "schedule", actor)
+    assert await dispatch.start_due_campaigns() == [c["id"]]
+    at = dispatch.now()
+    picked = await dispatch.due_runs(10, at)
+    assert len(picked) == 4
+    await services.transition(c["id"], "pause", actor)
+    assert await dispatch.queue_runs(picked, at) == []
+    assert await statuses(c["id"]) == ["planned"] * 4
+    await services.transition(c["id"], "resume", actor)
+    assert len(await dispatch.queue_runs(picked, at)) == 4
+
+
 async def test_completion_when_nothing_is_left(plan_setup: dict[str, Any]) -> None:
     actor = plan_setup["cast"].actor("supervisor")
     c = await services.create_campaign(campaign_in(plan_setup), actor)
