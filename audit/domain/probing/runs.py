@@ -231,7 +231,11 @@ async def channel_run(run_id: int, channel: Channel) -> Run:
         row = await load_run(run_id)
     except NotFound:
         raise NotFound(f"{channel.name} run {run_id} not found") from None
-    if channel_of(row).name != channel.name or row.get("venue_id") is None:
+    try:
+        named = channel_of(row).name
+    except KeyError:  # a stored run no registered channel names (a chat row without its channel)
+        named = None
+    if named != channel.name or row.get("venue_id") is None:
         raise NotFound(f"{channel.name} run {run_id} not found")
     venue = channel_venue(await get_venue(int(row["venue_id"]), SYSTEM))
     return replace(as_run(row), venue=venue)
