@@ -17,6 +17,7 @@ import click
 from litestar.cli._utils import LitestarExtensionGroup
 from litestar.cli.main import litestar_group
 
+from audit.domain.accounts.roles import ROLES
 from audit.domains import domain_modules
 from audit.errors import ConfigError
 
@@ -75,7 +76,7 @@ def users_group() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "supervisor", "inspector", "analyst", "operator"]),
+    type=click.Choice(list(ROLES)),
 )
 @click.option("--operator-id", type=int, default=None, help="for operator users: their operator")
 @click.option("--display-name", default="")

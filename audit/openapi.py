@@ -6,7 +6,7 @@ schemathesis against the app to hold the schema to what it answers):
 
 =====  ==========================================================================================
 400    every operation: a NUL in the URL (``nul_guard_middleware``), parameter/body validation
-401    guarded operations (``allow``: no or unknown session/token), and ``raises`` on a handler
+401    guarded operations (``require``: no or unknown session/token), and ``raises`` on a handler
 403    guarded operations (role, or a service's ``Forbidden``) and every unsafe method (CSRF on a
        cookie-authenticated write; webhooks refuse bad signatures with it)
 404    operations that name something by id: a path parameter, or a query/body field ``*_id(s)``

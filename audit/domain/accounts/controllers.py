@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from audit.api import CurrentActor, CurrentUser, Id
 from audit.domain.accounts import clientaddr, services
-from audit.domain.accounts.guards import allow, logged_in, set_session_cookie
+from audit.domain.accounts.guards import require, set_session_cookie
 from audit.domain.accounts.schemas import (
     LoginIn,
     TokenCreate,
@@ -54,7 +54,7 @@ class AuthController(Controller):
         set_session_cookie(response, token)
         return response
 
-    @post("/logout", guards=[logged_in], status_code=HTTP_204_NO_CONTENT)
+    @post("/logout", guards=[require("account.own")], status_code=HTTP_204_NO_CONTENT)
     async def logout(self, request: Request[Any, Any, Any], user: CurrentUser) -> Response[None]:
         name = get_settings().session_cookie
         token = request.cookies.get(name)
@@ -64,19 +64,23 @@ class AuthController(Controller):
         response.delete_cookie(name)
         return response
 
-    @get("/me", guards=[logged_in])
+    @get("/me", guards=[require("account.own")])
     async def me(self, user: CurrentUser) -> UserOut:
         return UserOut(**user)
 
-    @get("/tokens", guards=[logged_in])
+    @get("/tokens", guards=[require("account.own")])
     async def tokens(self, user: CurrentUser) -> list[TokenOut]:
         return [TokenOut(**t) for t in await services.list_tokens(user)]
 
-    @post("/tokens", guards=[logged_in], summary="Create a personal API token (shown once)")
+    @post(
+        "/tokens",
+        guards=[require("account.own")],
+        summary="Create a personal API token (shown once)",
+    )
     async def create_token(self, data: JSONBody[TokenCreate], user: CurrentUser) -> TokenCreated:
         return TokenCreated(**await services.create_token(data, user))
 
-    @delete("/tokens/{token_id:int}", guards=[logged_in])
+    @delete("/tokens/{token_id:int}", guards=[require("account.own")])
     async def revoke_token(self, token_id: Id, user: CurrentUser) -> None:
         await services.revoke_token(token_id, user)
 
@@ -85,19 +89,19 @@ class UserController(Controller):
     path = "/users"
     tags = ["accounts"]
 
-    @get("/", guards=[allow("admin", "supervisor")])
+    @get("/", guards=[require("users.read")])
     async def list_users(self) -> list[UserOut]:
         return [UserOut(**u) for u in await services.list_users()]
 
-    @post("/", guards=[allow("admin")])
+    @post("/", guards=[require("users.manage")])
     async def create_user(self, data: JSONBody[UserCreate], actor: CurrentActor) -> UserOut:
         return UserOut(**await services.create_user(data, actor))
 
-    @get("/{user_id:int}", guards=[allow("admin", "supervisor")])
+    @get("/{user_id:int}", guards=[require("users.read")])
     async def get_user(self, user_id: Id) -> UserOut:
         return UserOut(**await services.get_user(user_id))
 
-    @patch("/{user_id:int}", guards=[allow("admin")])
+    @patch("/{user_id:int}", guards=[require("users.manage")])
     async def update_user(
         self, user_id: Id, data: JSONBody[UserUpdate], actor: CurrentActor
     ) -> UserOut:

@@ -1,7 +1,10 @@
-"""Authentication (session cookie or bearer token) and role guards.
+"""Authentication (session cookie or bearer token) and the permission guard.
 
 The middleware only identifies the caller; guards decide. Anonymous callers have
 ``scope["user"] = None`` so public routes (health, verification, webhooks) still work.
+Every guarded API route names ONE permission of the role matrix
+(:data:`audit.domain.accounts.roles.MATRIX`) with :func:`require`; pages use
+:func:`audit.web.pages.base.page_needs`. No route lists roles by hand (a test enforces it).
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from audit.context import Actor
+from audit.domain.accounts import roles as matrix
 from audit.domain.accounts import services
 from audit.settings import get_settings
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
-ALL_ROLES = ("admin", "supervisor", "inspector", "analyst", "operator")
-STAFF = ("admin", "supervisor", "inspector", "analyst")  # the regulator's people
+ALL_ROLES, STAFF = matrix.ROLES, matrix.STAFF  # for the pages until they name permissions
 
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
@@ -65,21 +68,24 @@ def set_session_cookie(response: Any, token: str) -> None:
     )
 
 
-def allow(*roles: str) -> Guard:
-    """Guard: the caller is logged in and has one of ``roles``."""
+def require(permission: str) -> Guard:
+    """Guard: the caller is logged in (else 401) and their role has ``permission`` in the role
+    matrix (else 403 naming the permission). An unknown permission fails at import time."""
+    allowed = matrix.roles_for(permission)
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if user is None:
             raise NotAuthorizedException("login required (session cookie or bearer token)")
-        if user["role"] not in roles:
-            raise PermissionDeniedException(f"role {user['role']!r} may not do this")
+        if user["role"] not in allowed:
+            raise PermissionDeniedException(
+                f"role {user['role']!r} lacks permission {permission!r}"
+            )
 
-    guard.__name__ = f"allow_{'_'.join(roles)}"
+    guard.__name__ = f"require_{permission.replace('.', '_')}"
+    guard.permission = permission  # type: ignore[attr-defined]  # read by the matrix test
+    guard.roles = allowed  # type: ignore[attr-defined]
     return guard
-
-
-logged_in = allow(*ALL_ROLES)
 
 
 def current_user(request: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:

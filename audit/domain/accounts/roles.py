@@ -10,8 +10,15 @@ confidentiality) is decided by the services (``audit/domain/plans/access.py``,
 ``audit/domain/plans/confidentiality.py``).
 
 Decisions: *admin* may do everything staff may do (user administration included), so admin
-also approves plans and notices; four eyes still applies. *analyst* is read-only. Only
-*operator* users act for an operator (acknowledge, rectify, dispute).
+also approves plans and notices; four eyes still applies. *analyst* is read-only: no write at
+all (complaints, CSV imports, subscriber counts included); analysts may run the pure scoring
+endpoints, which store nothing. Subscriber counts (the denominators of the public report) are
+kept by admins and supervisors (``reports.subscribers``). Only *operator* users act for an
+operator (acknowledge, rectify, dispute).
+
+Use: API routes ``guards=[require("plans.approve")]`` (``audit/domain/accounts/guards.py``),
+pages ``guards=[page_needs("plans.manage")]``, navigation ``NavItem(label, href, permission)``,
+services ``roles.can(actor.role, "notices.approve")``.
 """
 
 from __future__ import annotations
@@ -43,8 +50,8 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "evidence.read": ("read and download evidence (scope as plans)", STAFF),
     "evidence.seal": ("seal evidence (scope as plans)", _FIELD),
     "probes.read": ("read probe runs (scope as plans)", ALL),
-    "probes.run": ("start probe calls and chats", _FIELD),
-    "probes.analyse": ("read probe analyses and recordings", STAFF),
+    "probes.run": ("start probe calls and chats, upload recordings, reconcile", _FIELD),
+    "probes.analyse": ("score a transcript or a recording (computes, stores nothing)", STAFF),
     "campaigns.read": ("read campaigns (operator users: no schedule, seed or caller IDs)", ALL),
     "campaigns.manage": ("create, schedule, pause, cancel campaigns", _FIELD),
     "campaigns.runs": ("read a campaign's planned runs (times, caller IDs)", STAFF),
@@ -56,12 +63,15 @@ MATRIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "notices.approve": ("approve, issue, revoke, correct notices (four eyes)", _PLANNERS),
     "confidentiality.override": ("address a covert plan's findings before publication", _PLANNERS),
     "portal.read": ("read notices, findings, rectifications (scope: own operator)", ALL),
-    "portal.respond": ("acknowledge, report rectification, dispute (as the operator)", (_O,)),
+    "portal.respond": ("the operator portal: acknowledge, rectify, dispute, webhooks", (_O,)),
     "portal.decide": ("verify and close findings, decide disputes, resend", _PLANNERS),
     "portal.staff": ("staff views of findings, disputes, deliveries", STAFF),
     "webhooks.read": ("read an operator's webhooks", (_A, _S, _O)),
     "webhooks.manage": ("register and disable an operator's webhooks", (_A, _O)),
     "auditlog.read": ("read the audit log", (_A, _S)),
+    "reports.read": ("read the public report's figures and subscriber counts", STAFF),
+    "reports.subscribers": ("set and import subscriber counts", _PLANNERS),
+    "workbench": ("the staff web pages and a plan's lifecycle actions (scope as the API)", STAFF),
     "dashboard": ("the dashboard", ALL),
 }
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from audit.validation import ApiIn
 
+# the names of audit.domain.accounts.roles.ROLES (a test checks they agree)
 Role = Literal["admin", "supervisor", "inspector", "analyst", "operator"]
 Username = Annotated[
     str, StringConstraints(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")

@@ -4,8 +4,6 @@ from piccolo.table import Table
 
 from audit.domain.operators.tables import Operator
 
-ROLES = ("admin", "supervisor", "inspector", "analyst", "operator")
-
 
 class User(Table, tablename="app_user"):
     id: Serial  # Piccolo adds the primary key; declared here for type checkers

@@ -10,7 +10,7 @@ from litestar.params import QueryParameter
 from pydantic import BaseModel
 
 from audit.api import Limit, Offset
-from audit.domain.accounts.guards import allow
+from audit.domain.accounts.guards import require
 from audit.domain.auditlog import services
 from audit.validation import StoredJson
 
@@ -35,7 +35,7 @@ class AuditLogController(Controller):
     path = "/audit-log"
     tags = ["audit log"]
 
-    @get("/", guards=[allow("admin", "supervisor")])
+    @get("/", guards=[require("auditlog.read")])
     async def list_entries(
         self,
         entity: Short = None,

@@ -9,14 +9,11 @@ from litestar import Controller, Response, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.campaigns import export, reporting, services, stats
 from audit.domain.campaigns.schemas import CampaignIn, Progress, Transition
 from audit.errors import DomainError
 from audit.openapi import serving
-
-WRITERS = allow("admin", "supervisor", "inspector")
-READERS = allow(*ALL_ROLES)
 
 
 def _edges(text: str | None) -> tuple[int, ...] | None:
@@ -38,7 +35,7 @@ class CampaignController(Controller):
     path = "/campaigns"
     tags = ["campaigns"]
 
-    @get("/", guards=[READERS])
+    @get("/", guards=[require("campaigns.read")])
     async def list_campaigns(
         self,
         actor: CurrentActor,
@@ -46,27 +43,27 @@ class CampaignController(Controller):
     ) -> list[dict[str, Any]]:
         return await services.list_campaigns(actor, plan_id)
 
-    @post("/", guards=[WRITERS])
+    @post("/", guards=[require("campaigns.manage")])
     async def create_campaign(
         self, data: JSONBody[CampaignIn], actor: CurrentActor
     ) -> dict[str, Any]:
         return await services.create_campaign(data, actor)
 
-    @get("/{campaign_id:int}", guards=[READERS])
+    @get("/{campaign_id:int}", guards=[require("campaigns.read")])
     async def get_campaign(self, campaign_id: Id, actor: CurrentActor) -> dict[str, Any]:
         return await services.get_campaign(campaign_id, actor)
 
-    @post("/{campaign_id:int}/transitions", guards=[WRITERS], status_code=200)
+    @post("/{campaign_id:int}/transitions", guards=[require("campaigns.manage")], status_code=200)
     async def transition(
         self, campaign_id: Id, data: JSONBody[Transition], actor: CurrentActor
     ) -> dict[str, Any]:
         return await services.transition(campaign_id, data.action, actor)
 
-    @get("/{campaign_id:int}/progress", guards=[READERS])
+    @get("/{campaign_id:int}/progress", guards=[require("campaigns.read")])
     async def progress(self, campaign_id: Id, actor: CurrentActor) -> Progress:
         return Progress(**await services.progress(campaign_id, actor))
 
-    @get("/{campaign_id:int}/statistics", guards=[READERS])
+    @get("/{campaign_id:int}/statistics", guards=[require("campaigns.read")])
     async def statistics(
         self,
         campaign_id: Id,
@@ -75,7 +72,7 @@ class CampaignController(Controller):
     ) -> dict[str, Any]:
         return await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
 
-    @get("/{campaign_id:int}/statistics/export", guards=[READERS],
+    @get("/{campaign_id:int}/statistics/export", guards=[require("campaigns.read")],
          summary="The statistics as CSV or XLSX (the same figures)",
          operation_class=serving(CSV, XLSX))  # fmt: skip
     async def export_statistics(
@@ -88,11 +85,11 @@ class CampaignController(Controller):
         figures = await reporting.campaign_statistics(campaign_id, actor, _edges(bands))
         return export_response(campaign_id, figures, format)
 
-    @get("/{campaign_id:int}/runs", guards=[allow(*STAFF)])
+    @get("/{campaign_id:int}/runs", guards=[require("campaigns.runs")])
     async def runs(self, campaign_id: Id, actor: CurrentActor) -> list[dict[str, Any]]:
         return await services.list_runs(campaign_id, actor)
 
-    @get("/sample-size", guards=[READERS])
+    @get("/sample-size", guards=[require("campaigns.read")])
     async def sample_size(
         self,
         margin: Annotated[float, QueryParameter(ge=stats.MIN_MARGIN, le=stats.MAX_MARGIN)],

@@ -12,7 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id, Limit, Offset
-from audit.domain.accounts.guards import STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.complaints import duplicates, services
 from audit.domain.complaints.csvparse import CsvLayoutError
 from audit.domain.complaints.importer import ImportOptions
@@ -32,9 +32,6 @@ from audit.domain.complaints.taxonomy import DataFileError
 from audit.errors import DomainError
 from audit.settings import get_settings
 
-READERS = allow(*STAFF)
-WRITERS = allow("admin", "supervisor", "inspector", "analyst")
-DECIDERS = allow("admin", "supervisor")
 MappingName = Annotated[str | None, QueryParameter(pattern=r"^[a-z0-9_]{1,40}$")]
 Source = Annotated[str | None, QueryParameter(min_length=1, max_length=64)]
 Flag = Annotated[bool, QueryParameter()]
@@ -49,7 +46,11 @@ class ComplaintController(Controller):
     path = "/complaints"
     tags = ["complaints"]
 
-    @get("/", guards=[READERS], summary="Complaints, newest first, filtered and paged in SQL")
+    @get(
+        "/",
+        guards=[require("complaints.read")],
+        summary="Complaints, newest first, filtered and paged in SQL",
+    )
     async def list_all(
         self,
         operator_id: OperatorId = None,
@@ -68,13 +69,17 @@ class ComplaintController(Controller):
         f = ComplaintFilter(operator_id, region, issue, source, since, until, q, duplicate)
         return [ComplaintRow(**r) for r in await list_complaints(f, limit, offset)]
 
-    @post("/", guards=[WRITERS], summary="Add one complaint and re-evaluate its key")
+    @post(
+        "/",
+        guards=[require("complaints.write")],
+        summary="Add one complaint and re-evaluate its key",
+    )
     async def add(self, data: JSONBody[ComplaintIn], actor: CurrentActor) -> ComplaintOut:
         return ComplaintOut(**await services.add_complaint(data, actor))
 
     @post(
         "/{complaint_id:int}/duplicate",
-        guards=[WRITERS],
+        guards=[require("complaints.write")],
         summary="Confirm or reject a flagged cross-source duplicate (or mark one by hand)",
         status_code=200,
     )
@@ -95,7 +100,7 @@ class ComplaintController(Controller):
 
     @post(
         "/import",
-        guards=[WRITERS],
+        guards=[require("complaints.write")],
         summary="Upload a CSV (canonical layout, or ?mapping=NAME of a shipped mapping)",
         status_code=200,
     )
@@ -139,7 +144,11 @@ class ComplaintController(Controller):
         ]
         return ImportOut(**report.summary(), rejects=rejects)
 
-    @get("/triggers", guards=[READERS], summary="Triggers, filterable by status and operator")
+    @get(
+        "/triggers",
+        guards=[require("complaints.read")],
+        summary="Triggers, filterable by status and operator",
+    )
     async def triggers(
         self,
         actor: CurrentActor,
@@ -151,11 +160,13 @@ class ComplaintController(Controller):
         rows = await services.list_triggers(actor, status, operator_id, limit, offset)
         return [TriggerOut(**r) for r in rows]
 
-    @get("/triggers/{trigger_id:int}", guards=[READERS])
+    @get("/triggers/{trigger_id:int}", guards=[require("complaints.read")])
     async def trigger(self, trigger_id: Id, actor: CurrentActor) -> TriggerOut:
         return TriggerOut(**await services.get_trigger(trigger_id, actor))
 
-    @post("/triggers/{trigger_id:int}/status", guards=[DECIDERS], status_code=200)
+    @post(
+        "/triggers/{trigger_id:int}/status", guards=[require("complaints.decide")], status_code=200
+    )
     async def move(
         self, trigger_id: Id, data: JSONBody[TriggerStatusIn], actor: CurrentActor
     ) -> TriggerOut:

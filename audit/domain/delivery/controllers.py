@@ -11,7 +11,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id, Limit
 from audit.context import Actor
-from audit.domain.accounts.guards import STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.delivery import mailsink, outbox, webhooks
 from audit.domain.delivery.config import mail_dir
 from audit.domain.delivery.schemas import (
@@ -26,10 +26,6 @@ from audit.domain.delivery.schemas import (
 from audit.domain.notices.services import load as load_notice
 from audit.errors import NotFound
 
-OWNERS = allow("admin", "operator")
-STAFF_ONLY = allow(*STAFF)
-RESENDERS = allow("admin", "supervisor")
-
 
 def _own_operator(operator_id: int, actor: Actor) -> None:
     """Operator users manage only their own operator's endpoints (others: 404)."""
@@ -43,7 +39,7 @@ class WebhookController(Controller):
 
     @post(
         "/operators/{operator_id:int}/webhooks",
-        guards=[OWNERS],
+        guards=[require("webhooks.manage")],
         summary="Register an HTTPS webhook endpoint; returns the signing secret once",
     )
     async def register(
@@ -56,12 +52,14 @@ class WebhookController(Controller):
             raise NotFound(f"operator {operator_id} not found")
         return WebhookCreated(**await webhooks.register(operator_id, data.url, data.events, actor))
 
-    @get("/operators/{operator_id:int}/webhooks", guards=[allow("admin", "supervisor", "operator")])
+    @get("/operators/{operator_id:int}/webhooks", guards=[require("webhooks.read")])
     async def list_webhooks(self, operator_id: Id, actor: CurrentActor) -> list[WebhookOut]:
         _own_operator(operator_id, actor)
         return [WebhookOut(**r) for r in await webhooks.list_endpoints(operator_id)]
 
-    @post("/webhooks/{endpoint_id:int}/disable", guards=[OWNERS], status_code=200)
+    @post(
+        "/webhooks/{endpoint_id:int}/disable", guards=[require("webhooks.manage")], status_code=200
+    )
     async def disable(self, endpoint_id: Id, actor: CurrentActor) -> WebhookOut:
         row = await webhooks.get_endpoint(endpoint_id)
         _own_operator(row["operator_id"], actor)
@@ -74,7 +72,7 @@ class DeliveryController(Controller):
 
     @get(
         "/notices/{notice_id:int}/deliveries",
-        guards=[STAFF_ONLY],
+        guards=[require("portal.staff")],
         summary="Delivery receipts: every attempt, bounce, download and acknowledgement",
     )
     async def of_notice(self, notice_id: Id) -> NoticeDeliveriesOut:
@@ -87,7 +85,11 @@ class DeliveryController(Controller):
             receipts=[ReceiptOut(**r) for r in await outbox.receipts(notice_id)],
         )
 
-    @get("/deliveries", guards=[STAFF_ONLY], summary="Deliveries (status=dead: dead letters)")
+    @get(
+        "/deliveries",
+        guards=[require("portal.staff")],
+        summary="Deliveries (status=dead: dead letters)",
+    )
     async def list_deliveries(
         self,
         status: Annotated[
@@ -99,7 +101,7 @@ class DeliveryController(Controller):
 
     @post(
         "/deliveries/{delivery_id:int}/resend",
-        guards=[RESENDERS],
+        guards=[require("portal.decide")],
         status_code=200,
         summary="Send a dead letter again",
     )
@@ -108,7 +110,7 @@ class DeliveryController(Controller):
 
     @get(
         "/mailbox",
-        guards=[STAFF_ONLY],
+        guards=[require("portal.staff")],
         summary="Embedded mode: mails received by the local SMTP server",
     )
     async def mailbox(self, limit: Limit = 100) -> list[MailOut]:

@@ -10,7 +10,7 @@ from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 
 from audit.api import CurrentActor, Id
 from audit.context import Actor
-from audit.domain.accounts.guards import ALL_ROLES, allow
+from audit.domain.accounts.guards import require
 from audit.domain.evidence.schemas import EvidenceOut
 from audit.domain.inspections import access, findings, services, submission
 from audit.domain.inspections.answers import AnswerWrite
@@ -26,8 +26,6 @@ from audit.domain.inspections.schemas import (
     ScoreOut,
 )
 
-RECORDERS = allow("admin", "supervisor", "inspector")
-READERS = allow(*ALL_ROLES)
 ItemId = Annotated[str, PathParameter(min_length=1, max_length=80)]
 OptId = Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)]
 
@@ -42,7 +40,7 @@ class InspectionController(Controller):
     path = "/inspections"
     tags = ["inspections"]
 
-    @get("/", guards=[READERS])
+    @get("/", guards=[require("inspections.read")])
     async def list_inspections(
         self,
         actor: CurrentActor,
@@ -54,13 +52,13 @@ class InspectionController(Controller):
         rows, _ = await access.list_inspections(actor, plan_id, status, limit, offset)
         return [InspectionOut(**r) for r in rows]
 
-    @get("/{inspection_id:int}", guards=[READERS])
+    @get("/{inspection_id:int}", guards=[require("inspections.read")])
     async def get_inspection(self, inspection_id: Id, actor: CurrentActor) -> InspectionOut:
         return await _full(inspection_id, actor)
 
     @put(
         "/{inspection_id:int}/items/{item_id:str}",
-        guards=[RECORDERS],
+        guards=[require("inspections.record")],
         summary="Answer an item (autosave: idempotent by client_id, latest answer kept)",
     )
     async def answer(
@@ -76,7 +74,9 @@ class InspectionController(Controller):
         )
         return AnswerSaved(**await services.save_answer(inspection_id, write, actor))
 
-    @post("/{inspection_id:int}/items/{item_id:str}/evidence", guards=[RECORDERS])
+    @post(
+        "/{inspection_id:int}/items/{item_id:str}/evidence", guards=[require("inspections.record")]
+    )
     async def upload(
         self,
         inspection_id: Id,
@@ -91,20 +91,25 @@ class InspectionController(Controller):
         return Response(EvidenceOut(**row), status_code=201 if created else 200)
 
     @delete(
-        "/{inspection_id:int}/items/{item_id:str}/evidence/{evidence_id:int}", guards=[RECORDERS]
+        "/{inspection_id:int}/items/{item_id:str}/evidence/{evidence_id:int}",
+        guards=[require("inspections.record")],
     )
     async def detach(
         self, inspection_id: Id, item_id: ItemId, evidence_id: Id, actor: CurrentActor
     ) -> None:
         await services.detach_evidence(inspection_id, item_id, evidence_id, actor)
 
-    @get("/{inspection_id:int}/score", guards=[READERS], summary="Score preview and blockers")
+    @get(
+        "/{inspection_id:int}/score",
+        guards=[require("inspections.read")],
+        summary="Score preview and blockers",
+    )
     async def score(self, inspection_id: Id, actor: CurrentActor) -> ScoreOut:
         return ScoreOut(**await services.preview(inspection_id, actor))
 
     @post(
         "/{inspection_id:int}/submit",
-        guards=[RECORDERS],
+        guards=[require("inspections.record")],
         status_code=200,
         summary="Submit; on site it then waits for the second inspector (status pending)",
     )
@@ -114,7 +119,7 @@ class InspectionController(Controller):
 
     @post(
         "/{inspection_id:int}/confirm",
-        guards=[allow("inspector")],
+        guards=[require("inspections.confirm")],
         status_code=200,
         summary="The second assigned inspector confirms a pending on-site inspection",
     )
@@ -124,7 +129,7 @@ class InspectionController(Controller):
 
     @post(
         "/{inspection_id:int}/decline",
-        guards=[allow("inspector")],
+        guards=[require("inspections.confirm")],
         status_code=200,
         summary="Send a pending on-site inspection back to open, with the reason",
     )
@@ -139,7 +144,11 @@ class PlanInspectionController(Controller):
     path = "/plans/{plan_id:int}/inspections"
     tags = ["inspections"]
 
-    @post("/", guards=[RECORDERS], summary="Open an inspection of a venue in the plan's sample")
+    @post(
+        "/",
+        guards=[require("inspections.record")],
+        summary="Open an inspection of a venue in the plan's sample",
+    )
     async def open_inspection(
         self, plan_id: Id, data: JSONBody[InspectionIn], actor: CurrentActor
     ) -> InspectionOut:
@@ -153,7 +162,7 @@ class FindingController(Controller):
     path = "/findings"
     tags = ["inspections"]
 
-    @get("/", guards=[READERS])
+    @get("/", guards=[require("inspections.read")])
     async def list_findings(
         self,
         actor: CurrentActor,

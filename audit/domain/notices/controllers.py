@@ -10,7 +10,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.response import File, Response
 
 from audit.api import CurrentActor, Id, Limit, Offset
-from audit.domain.accounts.guards import ALL_ROLES, allow
+from audit.domain.accounts.guards import require
 from audit.domain.notices import drafts, hooks, issuing, registry, services
 from audit.domain.notices.pages import verification_page
 from audit.domain.notices.schemas import (
@@ -27,10 +27,6 @@ from audit.domain.plans import confidentiality
 from audit.errors import Conflict, DomainError
 from audit.openapi import serving
 
-READERS = allow(*ALL_ROLES)
-DRAFTERS = allow("admin", "supervisor", "inspector")
-APPROVERS = allow("admin", "supervisor")
-OPERATORS = allow("operator")
 Token = Annotated[str, PathParameter(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
@@ -39,7 +35,11 @@ class NoticeController(Controller):
     path = "/notices"
     tags = ["notices"]
 
-    @get("/", guards=[READERS], summary="Notices (operator users: their own issued notices)")
+    @get(
+        "/",
+        guards=[require("notices.read")],
+        summary="Notices (operator users: their own issued notices)",
+    )
     async def list_notices(
         self,
         actor: CurrentActor,
@@ -59,11 +59,11 @@ class NoticeController(Controller):
         )
         return [NoticeOut.of(r) for r in rows]
 
-    @get("/{notice_id:int}", guards=[READERS])
+    @get("/{notice_id:int}", guards=[require("notices.read")])
     async def get_notice(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await services.get_notice(notice_id, actor))
 
-    @get("/{notice_id:int}/pdf", guards=[READERS], summary="Download the signed PDF",
+    @get("/{notice_id:int}/pdf", guards=[require("notices.read")], summary="Download the signed PDF",
          operation_class=serving("application/pdf"))  # fmt: skip
     async def pdf(self, notice_id: Id, actor: CurrentActor) -> File:
         row = await services.get_notice(notice_id, actor)
@@ -80,7 +80,7 @@ class NoticeController(Controller):
             filename=f"notice-{row['notice_type']}-{row['year']}-{row['seq']:04d}.pdf",
         )
 
-    @post("/", guards=[DRAFTERS], summary="New draft (content may be incomplete)")
+    @post("/", guards=[require("notices.draft")], summary="New draft (content may be incomplete)")
     async def create(self, data: JSONBody[DraftIn], actor: CurrentActor) -> NoticeOut:
         services.refuse_typed_ranking(data.notice_type, data.content)
         row = await services.create_draft(
@@ -95,7 +95,7 @@ class NoticeController(Controller):
 
     @post(
         "/from-inspection/{inspection_id:int}",
-        guards=[DRAFTERS],
+        guards=[require("notices.draft")],
         summary="Draft a rectification notice from an inspection's findings",
     )
     async def from_inspection(
@@ -108,7 +108,7 @@ class NoticeController(Controller):
 
     @post(
         "/findings-report/from-inspection/{inspection_id:int}",
-        guards=[DRAFTERS],
+        guards=[require("notices.draft")],
         summary="Draft a findings report from a submitted inspection",
     )
     async def report_from_inspection(
@@ -118,23 +118,25 @@ class NoticeController(Controller):
         row = await drafts.create_findings_report_draft(inspection_id, actor, override=override)
         return NoticeOut.of(row)
 
-    @patch("/{notice_id:int}", guards=[DRAFTERS], summary="Replace a draft's content")
+    @patch(
+        "/{notice_id:int}", guards=[require("notices.draft")], summary="Replace a draft's content"
+    )
     async def edit(
         self, notice_id: Id, data: JSONBody[DraftPatch], actor: CurrentActor
     ) -> NoticeOut:
         return NoticeOut.of(await services.update_draft(notice_id, actor, data.content))
 
-    @post("/{notice_id:int}/approve", guards=[APPROVERS], status_code=200)
+    @post("/{notice_id:int}/approve", guards=[require("notices.approve")], status_code=200)
     async def approve(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await services.approve(notice_id, actor))
 
-    @post("/{notice_id:int}/reopen", guards=[APPROVERS], status_code=200)
+    @post("/{notice_id:int}/reopen", guards=[require("notices.approve")], status_code=200)
     async def reopen(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await services.reopen(notice_id, actor))
 
     @post(
         "/{notice_id:int}/issue",
-        guards=[APPROVERS],
+        guards=[require("notices.approve")],
         status_code=200,
         summary="Number, render, sign and store the notice",
     )
@@ -144,13 +146,13 @@ class NoticeController(Controller):
         override = data.override_reason if data is not None else None
         return NoticeOut.of(await issuing.issue(notice_id, actor, override=override))
 
-    @post("/{notice_id:int}/deliver", guards=[DRAFTERS], status_code=200)
+    @post("/{notice_id:int}/deliver", guards=[require("notices.draft")], status_code=200)
     async def deliver(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:
         return NoticeOut.of(await issuing.mark_delivered(notice_id, actor))
 
     @post(
         "/{notice_id:int}/acknowledge",
-        guards=[OPERATORS],
+        guards=[require("portal.respond")],
         status_code=200,
         summary="Acknowledge receipt (optional body: a comment)",
     )
@@ -160,7 +162,7 @@ class NoticeController(Controller):
         comment = data.comment if data is not None else None
         return NoticeOut.of(await issuing.acknowledge(notice_id, actor, comment))
 
-    @post("/{notice_id:int}/revoke", guards=[APPROVERS], status_code=200)
+    @post("/{notice_id:int}/revoke", guards=[require("notices.approve")], status_code=200)
     async def revoke(
         self, notice_id: Id, data: JSONBody[RevokeIn], actor: CurrentActor
     ) -> NoticeOut:
@@ -168,7 +170,7 @@ class NoticeController(Controller):
 
     @post(
         "/{notice_id:int}/correct",
-        guards=[APPROVERS],
+        guards=[require("notices.approve")],
         summary="Draft a corrected notice that supersedes this one when issued",
     )
     async def correct(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:

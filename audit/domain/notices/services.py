@@ -17,6 +17,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from audit.context import Actor
 from audit.db import engine
 from audit.domain.accounts import four_eyes
+from audit.domain.accounts import roles as matrix
 from audit.domain.auditlog.services import record
 from audit.domain.notices.tables import ISSUED_STATUSES, Notice
 from audit.domain.operators.tables import Operator
@@ -35,8 +36,8 @@ def new_token() -> str:
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
-DRAFTERS = ("admin", "supervisor", "inspector", "system")
-APPROVERS = ("admin", "supervisor", "system")
+DRAFTERS = "notices.draft"  # role-matrix permissions (audit/domain/accounts/roles.py)
+APPROVERS = "notices.approve"
 PUBLIC_ADDRESSEE = "各电信业务经营者"
 
 
@@ -49,8 +50,9 @@ def write_tx() -> Any:
     return db.transaction()
 
 
-def require_role(actor: Actor, roles: tuple[str, ...], what: str) -> None:
-    if actor.role not in roles:
+def require_role(actor: Actor, permission: str, what: str) -> None:
+    """The role matrix decides (the system actor may do everything)."""
+    if not matrix.can(actor.role, permission):
         raise Forbidden(f"role {actor.role!r} may not {what}")
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from audit.context import Actor
 from audit.domain.accounts import four_eyes
+from audit.domain.accounts import roles as matrix
 from audit.domain.plans.tables import AuditPlan
 from audit.errors import DomainError, Refusal
 
@@ -23,15 +24,18 @@ TRANSITIONS: dict[str, tuple[str, str, str]] = {
     "publish": ("completed", "published", "published_at"),
 }
 ACTIONS = ("edit", *TRANSITIONS)
-PLANNER_ROLES = ("admin", "supervisor")
-# who may take each action; the system actor (CLI, jobs) may take any
-ROLES: dict[str, tuple[str, ...]] = {
-    "edit": PLANNER_ROLES,
-    "approve": ("supervisor",),  # Art. 6: the authority fixes the plan
-    "activate": PLANNER_ROLES,
-    "complete": PLANNER_ROLES,
-    "publish": PLANNER_ROLES,
+# the role-matrix permission each action needs (audit/domain/accounts/roles.py); the system
+# actor (CLI, jobs) may take any. Approval: admin or supervisor (Art. 6: the authority fixes
+# the plan), never the plan's creator or editor (four eyes).
+PERMISSIONS: dict[str, str] = {
+    "edit": "plans.manage",
+    "approve": "plans.approve",
+    "activate": "plans.manage",
+    "complete": "plans.manage",
+    "publish": "plans.manage",
 }
+PLANNER_ROLES = matrix.roles_for("plans.manage")  # the pages', until they name permissions
+ROLES = {action: matrix.roles_for(p) for action, p in PERMISSIONS.items()}
 _ROLE_WORDS = {
     "supervisor": "a supervisor",
     "admin": "an admin",
@@ -75,9 +79,9 @@ async def inspections_refusal(plan_id: int) -> Refusal | None:
 
 async def refusal(plan: dict[str, Any], action: str, actor: Actor) -> Refusal | None:
     """None if ``actor`` may take ``action`` on ``plan`` now; else why not."""
-    roles = ROLES[action]
-    if actor.role != "system" and actor.role not in roles:
-        return Refusal(f"only {_who(roles)} may {action} a plan", 403)
+    permission = PERMISSIONS[action]
+    if not matrix.can(actor.role, permission):
+        return Refusal(f"only {_who(matrix.roles_for(permission))} may {action} a plan", 403)
     if action == "edit":
         if plan["status"] != "draft":
             return Refusal(f"the plan is {plan['status']}; only drafts can be edited")

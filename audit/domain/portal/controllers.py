@@ -12,7 +12,7 @@ from litestar.params import Body, JSONBody, QueryParameter
 from litestar.response import File
 
 from audit.api import CurrentActor, Id, Limit, Offset
-from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.evidence import services as evidence
 from audit.domain.evidence.sniff import STORED_MEDIA_TYPES
 from audit.domain.notices.schemas import NoticeOut
@@ -36,10 +36,6 @@ from audit.domain.portal.states import STATES
 from audit.errors import Conflict, NotFound
 from audit.openapi import serving
 
-READERS = allow(*ALL_ROLES)
-OPERATORS = allow("operator")
-DECIDERS = allow("admin", "supervisor")
-STAFF_ONLY = allow(*STAFF)
 Multipart = Body(media_type=RequestEncodingType.MULTI_PART)
 OptId = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)]
 
@@ -56,7 +52,11 @@ class PortalController(Controller):
     path = "/portal"
     tags = ["portal"]
 
-    @get("/notices", guards=[READERS], summary="Inbox: notices addressed to the operator")
+    @get(
+        "/notices",
+        guards=[require("portal.read")],
+        summary="Inbox: notices addressed to the operator",
+    )
     async def inbox(
         self,
         actor: CurrentActor,
@@ -66,13 +66,17 @@ class PortalController(Controller):
         rows = await views.inbox(actor, operator_id, include_ended)
         return [PortalNoticeOut(**r) for r in rows]
 
-    @get("/notices/{notice_id:int}", guards=[READERS], summary="A notice with its findings")
+    @get(
+        "/notices/{notice_id:int}",
+        guards=[require("portal.read")],
+        summary="A notice with its findings",
+    )
     async def notice(self, notice_id: Id, actor: CurrentActor) -> PortalNoticeDetail:
         return PortalNoticeDetail(**await views.notice_detail(notice_id, actor))
 
     @get(
         "/findings",
-        guards=[READERS],
+        guards=[require("portal.read")],
         summary="Tracked findings of notices (operator users: their own)",
     )
     async def list_findings(
@@ -101,13 +105,13 @@ class FindingController(Controller):
     path = "/findings"
     tags = ["findings"]
 
-    @get("/{finding_id:int}", guards=[READERS], summary="A finding with its history")
+    @get("/{finding_id:int}", guards=[require("portal.read")], summary="A finding with its history")
     async def get_finding(self, finding_id: Id, actor: CurrentActor) -> FindingOut:
         return _finding(await views.get_finding(finding_id, actor), actor.is_operator)
 
     @post(
         "/{finding_id:int}/rectifications",
-        guards=[OPERATORS],
+        guards=[require("portal.respond")],
         summary="Report rectification (multipart: description, done_on, files)",
     )
     async def report(
@@ -129,7 +133,7 @@ class FindingController(Controller):
 
     @post(
         "/{finding_id:int}/disputes",
-        guards=[OPERATORS],
+        guards=[require("portal.respond")],
         summary="Dispute a finding within the window (multipart: reason, proposed_outcome, files)",
     )
     async def dispute(
@@ -148,7 +152,7 @@ class FindingController(Controller):
 
     @post(
         "/{finding_id:int}/verification",
-        guards=[DECIDERS],
+        guards=[require("portal.decide")],
         status_code=200,
         summary="Propose or start the verification (re-probe or re-inspection)",
     )
@@ -172,7 +176,7 @@ class FindingController(Controller):
 
     @post(
         "/{finding_id:int}/close",
-        guards=[DECIDERS],
+        guards=[require("portal.decide")],
         status_code=200,
         summary="Close a finding with a written reason",
     )
@@ -184,7 +188,7 @@ class FindingController(Controller):
 
     @get(
         "/{finding_id:int}/files/{evidence_id:int}/content",
-        guards=[READERS],
+        guards=[require("portal.read")],
         summary="A file attached to the finding's rectification or dispute",
         operation_class=serving(*STORED_MEDIA_TYPES),
     )
@@ -209,7 +213,7 @@ class RectificationController(Controller):
 
     @patch(
         "/{rectification_id:int}",
-        guards=[OPERATORS],
+        guards=[require("portal.respond")],
         summary="Amend a report until verification starts (multipart)",
     )
     async def amend(
@@ -226,7 +230,7 @@ class DisputeController(Controller):
     path = "/disputes"
     tags = ["findings"]
 
-    @get("/", guards=[STAFF_ONLY], summary="Disputes (default: pending)")
+    @get("/", guards=[require("portal.staff")], summary="Disputes (default: pending)")
     async def list_disputes(
         self,
         actor: CurrentActor,
@@ -238,7 +242,7 @@ class DisputeController(Controller):
 
     @post(
         "/{dispute_id:int}/decision",
-        guards=[DECIDERS],
+        guards=[require("portal.decide")],
         status_code=200,
         summary="Uphold, overturn or adjust (not by who recorded the finding)",
     )
@@ -258,7 +262,7 @@ class ClosingController(Controller):
 
     @post(
         "/{notice_id:int}/closing-letter",
-        guards=[DECIDERS],
+        guards=[require("portal.decide")],
         summary="Issue the signed closing letter once every finding is closed",
     )
     async def closing_letter(self, notice_id: Id, actor: CurrentActor) -> NoticeOut:

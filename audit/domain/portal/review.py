@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from audit import clock
 from audit.context import SYSTEM, Actor
+from audit.domain.accounts import roles as matrix
 from audit.domain.auditlog.services import record
 from audit.domain.notices import issuing
 from audit.domain.notices.services import approve, create_draft, update_draft, write_tx
@@ -18,7 +19,6 @@ from audit.domain.portal.operator_side import get_dispute
 from audit.domain.portal.tables import Dispute, FindingItem, Rectification
 from audit.errors import DomainError, Forbidden, InvalidTransition
 
-DECIDERS = ("admin", "supervisor")
 Decision = Literal["uphold", "overturn", "adjust"]
 _STATUS = {"uphold": "upheld", "overturn": "overturned", "adjust": "adjusted"}
 # drafts the system makes from decided data; a supervisor approves and issues them
@@ -26,7 +26,7 @@ DRAFTER = Actor(id=None, name="system (portal)", role="system")
 
 
 def _require(actor: Actor, what: str) -> None:
-    if actor.role not in DECIDERS:
+    if not matrix.can(actor.role, "portal.decide"):
         raise Forbidden(f"role {actor.role!r} may not {what}")
 
 

@@ -24,6 +24,7 @@ import structlog
 
 from audit import clock
 from audit.context import Actor
+from audit.domain.accounts import roles as matrix
 from audit.domain.campaigns.stats import required_sample_size, wilson_interval
 from audit.domain.notices.services import write_tx
 from audit.domain.portal import items, notify
@@ -32,7 +33,6 @@ from audit.domain.portal.tables import FindingItem, Rectification
 from audit.errors import DomainError, Forbidden, InvalidTransition
 
 log = structlog.get_logger("audit.portal")
-STARTERS = ("admin", "supervisor")
 VERIFIER = Actor(id=None, name="system (verification)", role="system")
 
 
@@ -119,7 +119,7 @@ async def start(
     inspector_ids: list[int] | None = None,
 ) -> dict[str, Any]:
     """rectification_reported → verifying: the re-probe campaign or the re-inspection task."""
-    if actor.role not in STARTERS:
+    if not matrix.can(actor.role, "portal.decide"):
         raise Forbidden(f"role {actor.role!r} may not start verification")
     item = await items.load(item_id)
     if item["state"] != "rectification_reported":

@@ -13,14 +13,11 @@ from litestar.params import JSONBody
 from pydantic import BaseModel, ConfigDict, Field
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.probing import chat, chat_transcripts
 from audit.domain.probing.schemas import ProbeRunOut
 from audit.validation import ApiIn, JsonObject
 
-STARTERS = allow("admin", "supervisor", "inspector")
-READERS = allow(*ALL_ROLES)
-ANALYSTS = allow(*STAFF)
 _ID = Field(default=None, gt=0, le=2_147_483_647)
 
 
@@ -82,7 +79,7 @@ class ChatRunController(Controller):
     path = "/probe-runs/chat"
     tags = ["probing"]
 
-    @post("/", guards=[STARTERS], summary="Start a chat probe against a chat venue")
+    @post("/", guards=[require("probes.run")], summary="Start a chat probe against a chat venue")
     async def start(self, data: JSONBody[StartChatRun], actor: CurrentActor) -> ProbeRunOut:
         run = await chat.start_chat_run(
             actor, venue_id=data.venue_id, inspection_id=data.inspection_id,
@@ -90,11 +87,20 @@ class ChatRunController(Controller):
         )  # fmt: skip
         return ProbeRunOut(**run)
 
-    @get("/{run_id:int}", guards=[READERS], summary="A chat run with transcript and measures")
+    @get(
+        "/{run_id:int}",
+        guards=[require("probes.read")],
+        summary="A chat run with transcript and measures",
+    )
     async def get_run(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
         return ProbeRunOut(**await chat.get_chat_run(run_id, actor))
 
-    @post("/score", guards=[ANALYSTS], status_code=200, summary="Score a chat transcript")
+    @post(
+        "/score",
+        guards=[require("probes.analyse")],
+        status_code=200,
+        summary="Score a chat transcript",
+    )
     async def score(self, data: JSONBody[ScoreChatIn], actor: CurrentActor) -> ScoreChatOut:
         transcript = data.transcript.model_dump(by_alias=True, exclude_none=True)
         out = await chat_transcripts.score_transcript(

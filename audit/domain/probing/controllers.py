@@ -12,7 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, QueryParameter
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import ALL_ROLES, STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.plans.checklist_versions import pinned_checklist
 from audit.domain.probing import listing, services
 from audit.domain.probing.channel_webhooks import CHANNEL_WEBHOOKS
@@ -38,9 +38,6 @@ from probes.analysis.silent_call import (
     protocol_params,
 )
 
-STARTERS = allow("admin", "supervisor", "inspector")
-READERS = allow(*ALL_ROLES)
-ANALYSTS = allow(*STAFF)
 OptId = Annotated[int | None, QueryParameter(gt=0, le=2_147_483_647)]
 OptText = Annotated[str | None, QueryParameter(max_length=20)]
 Limit = Annotated[int, QueryParameter(ge=1, le=1000)]
@@ -51,11 +48,11 @@ class ProbeRunController(Controller):
     path = "/probe-runs"
     tags = ["probing"]
 
-    @post("/", guards=[STARTERS], summary="Start a voice probe call")
+    @post("/", guards=[require("probes.run")], summary="Start a voice probe call")
     async def start(self, data: JSONBody[StartVoiceRun], actor: CurrentActor) -> ProbeRunOut:
         return ProbeRunOut(**await services.start_voice_run(data, actor))
 
-    @get("/", guards=[READERS],
+    @get("/", guards=[require("probes.read")],
          summary="List probe runs (filters and paging in SQL, newest first)")  # fmt: skip
     async def list_runs(
         self,
@@ -86,11 +83,11 @@ class ProbeRunController(Controller):
         rows = await listing.list_runs(actor, f, limit=limit, offset=offset)
         return [ProbeRunOut(**r) for r in rows]
 
-    @get("/{run_id:int}", guards=[READERS])
+    @get("/{run_id:int}", guards=[require("probes.read")])
     async def get_run(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
         return ProbeRunOut(**await services.get_run(run_id, actor))
 
-    @post("/{run_id:int}/reconcile", guards=[STARTERS], status_code=200,
+    @post("/{run_id:int}/reconcile", guards=[require("probes.run")], status_code=200,
           summary="Ask the provider how the call went (lost webhooks)")  # fmt: skip
     async def reconcile(self, run_id: Id, actor: CurrentActor) -> ProbeRunOut:
         await services.get_run(run_id, actor)
@@ -103,7 +100,7 @@ class ManualAnalysisController(Controller):
     path = "/probe-analysis"
     tags = ["probing"]
 
-    @post("/silent-call", guards=[ANALYSTS], status_code=200,
+    @post("/silent-call", guards=[require("probes.analyse")], status_code=200,
           summary="Silent-call protocol of an uploaded WAV")  # fmt: skip
     async def silent_call(
         self,
@@ -134,7 +131,12 @@ class ManualAnalysisController(Controller):
             ) from exc
         return SilentCallOut(**result.to_json())
 
-    @post("/greeting", guards=[ANALYSTS], status_code=200, summary="Score a greeting transcript")
+    @post(
+        "/greeting",
+        guards=[require("probes.analyse")],
+        status_code=200,
+        summary="Score a greeting transcript",
+    )
     async def greeting(self, data: JSONBody[TranscriptIn]) -> GreetingOut:
         checklist = None
         if data.checklist_version_id is not None:

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, QueryParameter
 
 from audit.api import CurrentActor
-from audit.domain.accounts.guards import STAFF, allow
+from audit.domain.accounts.guards import require
 from audit.domain.notices.schemas import NoticeOut
 from audit.domain.reports import drafting, services, subscribers
 from audit.domain.reports.schemas import (
@@ -21,9 +21,6 @@ from audit.domain.reports.schemas import (
 from audit.errors import DomainError
 from audit.settings import get_settings
 
-READERS = allow(*STAFF)
-DRAFTERS = allow("admin", "supervisor", "inspector")  # as POST /notices
-KEEPERS = allow("admin", "supervisor", "analyst")
 Period = Annotated[str | None, QueryParameter(max_length=7)]
 Scope = Annotated[str | None, QueryParameter(name="scope", max_length=20)]  # "scope" is reserved
 
@@ -32,13 +29,17 @@ class PublicReportController(Controller):
     path = "/"
     tags = ["reports"]
 
-    @get("/reports/public", guards=[READERS], summary="The public quality report's figures")
+    @get(
+        "/reports/public",
+        guards=[require("reports.read")],
+        summary="The public quality report's figures",
+    )
     async def figures(self, period: Period = None, area: Scope = None) -> PublicReportOut:
         return PublicReportOut(**await services.public_report(period, area))
 
     @post(
         "/notices/public-report",
-        guards=[DRAFTERS],
+        guards=[require("notices.draft")],
         summary="Draft the public service-quality notice from the report's figures",
     )
     async def draft(
@@ -52,11 +53,18 @@ class SubscriberController(Controller):
     path = "/subscriber-counts"
     tags = ["reports"]
 
-    @get("/", guards=[READERS], summary="Subscriber counts (per operator and period)")
+    @get(
+        "/", guards=[require("reports.read")], summary="Subscriber counts (per operator and period)"
+    )
     async def list_counts(self, period: Period = None) -> list[SubscriberRow]:
         return [SubscriberRow(**r) for r in await subscribers.list_counts(period)]
 
-    @post("/", guards=[KEEPERS], summary="Set one operator's count for a period", status_code=200)
+    @post(
+        "/",
+        guards=[require("reports.subscribers")],
+        summary="Set one operator's count for a period",
+        status_code=200,
+    )
     async def set_count(
         self, data: JSONBody[SubscriberCountIn], actor: CurrentActor
     ) -> SubscriberCountOut:
@@ -67,7 +75,7 @@ class SubscriberController(Controller):
 
     @post(
         "/import",
-        guards=[KEEPERS],
+        guards=[require("reports.subscribers")],
         status_code=200,
         summary="CSV (text/csv): operator, period, subscribers — all lines or none",
     )

@@ -48,7 +48,7 @@ async def test_add_complaints_and_list_triggers(client: Any, cast: Any) -> None:
 
 async def test_bad_input_names_the_field(client: Any, cast: Any) -> None:
     await operators("OP-A")
-    h = cast.headers("analyst")
+    h = cast.headers("inspector1")
     r = await client.post(
         "/complaints", json=dict(A, external_id="B1", received_at="2026-13-01"), headers=h
     )

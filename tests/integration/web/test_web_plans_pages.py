@@ -192,8 +192,8 @@ async def test_approve_and_activate_through_the_page(client: Any, world: Any) ->
     url = r.headers["location"]
     plan_id = int(url.rsplit("/", 1)[1])
     r = await post_form(client, f"{url}/approve", {}, follow_redirects=False)
-    assert r.status_code == 403  # refused: admins do not approve (seed 004 Art. 6)
-    assert "only a supervisor may approve" in unescape(r.text)
+    assert r.status_code == 403  # refused: admins approve, but not a plan they created
+    assert "four eyes" in unescape(r.text)
 
     client.cookies.clear()
     await form_login(client, "supervisor")
