@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from audit.context import Actor
+from audit.domain.accounts import roles
 from audit.domain.accounts.services import actor_of
 from audit.domain.campaigns import services as campaigns
 from audit.domain.campaigns.tables import ProbeCampaign
@@ -127,7 +128,7 @@ async def for_user(user: dict[str, Any]) -> dict[str, Any]:
     if role == "inspector":
         context["my_plans"] = await inspector_plans(actor)
         context["my_inspections"] = await inspections_for(actor, "open", Inspection.started_at)
-    if role in ("supervisor", "admin"):
+    if roles.can(role, "plans.approve"):  # the approvers' queue
         context["plans_to_approve"] = await plans_with_status("draft")
         context["campaigns"] = await running_campaigns(actor)
         context["triggers"] = await complaints.list_triggers(actor, status="new", limit=LIMIT)

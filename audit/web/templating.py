@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from audit.domain.accounts import roles
 from audit.settings import get_settings
 from audit.web import i18n
 from audit.web.assets import asset
@@ -57,6 +58,14 @@ def _current_user(context: Any) -> dict[str, Any] | None:
 
 
 @pass_context
+def _may(context: Any, permission: str) -> bool:
+    """May the current user do ``permission`` (the role matrix)? Shows or hides a link or a
+    button; the route's guard decides again."""
+    user = _current_user(context)
+    return user is not None and roles.can(user["role"], permission)
+
+
+@pass_context
 def _here(context: Any) -> str:
     """The current page (path and query), for forms that come back to it."""
     request = _request(context)
@@ -89,6 +98,7 @@ def environment() -> Environment:
         asset=asset,
         nav=_nav,
         current_user=_current_user,
+        may=_may,
         here=_here,
         role_label=role_label,
         t=bilingual,

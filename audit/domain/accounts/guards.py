@@ -24,8 +24,6 @@ from audit.settings import get_settings
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
-ALL_ROLES, STAFF = matrix.ROLES, matrix.STAFF  # for the pages until they name permissions
-
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
     settings = get_settings()

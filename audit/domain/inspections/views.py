@@ -13,6 +13,7 @@ from typing import Any
 from piccolo.query import WhereRaw
 
 from audit.context import Actor
+from audit.domain.accounts import roles
 from audit.domain.inspections import access, services, submission
 from audit.domain.inspections.tables import Inspection
 from audit.domain.plans.access import load_plan
@@ -91,7 +92,7 @@ async def to_start(actor: Actor, start: dt.datetime, end: dt.datetime) -> list[d
     """(plan, venue) pairs of the active plans ``actor`` may record on whose sampled venue has
     no inspection yet; plans running today first. One query (the plans, their sample and
     "not inspected yet" joined in the database)."""
-    if actor.role not in ("inspector", *access.WRITE_ALL_ROLES):
+    if not roles.can(actor.role, "inspections.record"):
         return []
     query = PlanVenue.select(
         PlanVenue.plan.as_alias("plan_id"),

@@ -34,8 +34,6 @@ PERMISSIONS: dict[str, str] = {
     "complete": "plans.manage",
     "publish": "plans.manage",
 }
-PLANNER_ROLES = matrix.roles_for("plans.manage")  # the pages', until they name permissions
-ROLES = {action: matrix.roles_for(p) for action, p in PERMISSIONS.items()}
 _ROLE_WORDS = {
     "supervisor": "a supervisor",
     "admin": "an admin",

@@ -197,9 +197,6 @@ async def _hand_to_items(
     await ProbeRun.update({ProbeRun.item_results: results}).where(ProbeRun.id == run_id)
 
 
-UPLOADERS = ("admin", "supervisor", "inspector")  # the upload page's, until it names permissions
-
-
 class RecordingController(Controller):
     path = "/probe-runs/recordings"
     tags = ["probing"]

@@ -17,9 +17,8 @@ from audit.domain.auditlog import services
 from audit.settings import get_settings
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, page_for
+from audit.web.pages.base import PageController, page_needs
 
-READERS = ("admin", "supervisor")  # as the API's GET /audit-log
 PAGE_SIZE = 50
 
 ENTITIES = {
@@ -108,7 +107,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 class AuditLogPages(PageController):
     path = "/ui/audit-log"
 
-    @get("/", guards=[page_for(*READERS)])
+    @get("/", guards=[page_needs("auditlog.read")])
     async def index(
         self,
         entity: Short = None,
@@ -157,4 +156,4 @@ class AuditLogPages(PageController):
 
 
 ROUTES = [AuditLogPages]
-NAV = [NavItem(N_("Audit log"), "/ui/audit-log", READERS, order=90)]
+NAV = [NavItem(N_("Audit log"), "/ui/audit-log", "auditlog.read", order=90)]

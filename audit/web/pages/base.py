@@ -2,7 +2,8 @@
 the JSON API, and render a template. No business rule lives here or in templates.
 
 - Derive from :class:`PageController` (HTML errors, login redirect, CSRF applies: ``page`` opt).
-- Guard with :func:`page_for` (roles): anonymous → login (with the wanted page), operator users
+- Guard with :func:`page_needs` (a permission of the role matrix,
+  ``audit/domain/accounts/roles.py``): anonymous → login (with the wanted page), operator users
   on staff pages → 404 (as the API does for records they may not see), other roles → 403.
 - Forms: :func:`read_form` + :func:`validate_form` give ``(model, errors)`` with errors keyed by
   field name, from the pydantic schema or a service's ``DomainError(field=...)``.
@@ -29,6 +30,7 @@ from litestar_htmx import ClientRedirect
 from pydantic import BaseModel, ValidationError
 
 from audit import dbcheck
+from audit.domain.accounts import roles as matrix
 from audit.errors import DomainError
 from audit.settings import get_settings
 from audit.web.i18n import N_, gettext
@@ -40,20 +42,24 @@ Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 M = TypeVar("M", bound=BaseModel)
 
 
-def page_for(*roles: str) -> Guard:
-    """Guard for a page that ``roles`` may use."""
+def page_needs(permission: str) -> Guard:
+    """Guard for a page that needs ``permission`` (the role matrix decides which roles)."""
+    allowed = matrix.roles_for(permission)
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.scope.get("user")
         if user is None:
             raise NotAuthorizedException("login required")
-        if user["role"] not in roles:
+        if user["role"] not in allowed:
             if user["role"] == "operator":
                 raise NotFoundException("not found")  # never confirm a staff page exists
-            raise PermissionDeniedException(f"role {user['role']!r} may not use this page")
+            raise PermissionDeniedException(
+                f"role {user['role']!r} lacks permission {permission!r}"
+            )
 
-    guard.__name__ = f"page_for_{'_'.join(roles)}"
-    guard.roles = roles  # type: ignore[attr-defined]  # read by tests and the docs
+    guard.__name__ = f"page_needs_{permission.replace('.', '_')}"
+    guard.permission = permission  # type: ignore[attr-defined]  # read by tests and the docs
+    guard.roles = allowed  # type: ignore[attr-defined]
     return guard
 
 

@@ -13,7 +13,7 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id, Offset
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.campaigns import reporting, services
 from audit.domain.campaigns.controllers import export_response
 from audit.domain.campaigns.schemas import CampaignIn
@@ -27,12 +27,11 @@ from audit.web.pages.base import (
     PageController,
     errors_from,
     lines,
-    page_for,
+    page_needs,
     read_form,
     validate_form,
 )
 
-WRITERS = ("admin", "supervisor", "inspector")  # as the API's campaign writers
 PAGE_SIZE = 50
 KINDS = {"voice_silent_call": N_("Silent calls"), "chat_script": N_("Chat script")}
 STATUSES = {
@@ -157,7 +156,7 @@ async def _form_page(
 class CampaignPages(PageController):
     path = "/ui/campaigns"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(
         self, actor: CurrentActor, plan_id: OptPlan = None, offset: Offset = 0
     ) -> Template:
@@ -171,12 +170,12 @@ class CampaignPages(PageController):
                 "offset": offset,
                 "page_size": PAGE_SIZE,
                 "base": base,
-                "may_create": actor.role in WRITERS,
+                "may_create": roles.can(actor.role, "campaigns.manage"),
                 **labels(),
             },
         )
 
-    @get("/new", guards=[page_for(*WRITERS)])
+    @get("/new", guards=[page_needs("campaigns.manage")])
     async def new(self, actor: CurrentActor, plan_id: OptPlan = None) -> Template:
         values = {
             "days": [0, 1, 2, 3, 4],
@@ -189,7 +188,7 @@ class CampaignPages(PageController):
         }
         return await _form_page(actor, plan_id, values, {}, 200)
 
-    @post("/", guards=[page_for(*WRITERS)])
+    @post("/", guards=[page_needs("campaigns.manage")])
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         data = campaign_data(form)
@@ -209,7 +208,7 @@ class CampaignPages(PageController):
         plan_id = _ints(form.get("plan_id"))
         return await _form_page(actor, plan_id[0] if plan_id else None, values, errors, 422)
 
-    @get("/{campaign_id:int}", guards=[page_for(*STAFF)])
+    @get("/{campaign_id:int}", guards=[page_needs("workbench")])
     async def detail(self, campaign_id: Id, actor: CurrentActor) -> Template:
         return await self._page(campaign_id, actor, {})
 
@@ -234,13 +233,13 @@ class CampaignPages(PageController):
                 "charts": campaign_charts.charts(figures),
                 "runs": runs,
                 "targets": {t["id"]: t for t in campaign["targets"]},
-                "actions": actions if actor.role in WRITERS else [],
+                "actions": actions if roles.can(actor.role, "campaigns.manage") else [],
                 "errors": errors,
                 **labels(),
             },
         )
 
-    @get("/{campaign_id:int}/progress", guards=[page_for(*STAFF)])
+    @get("/{campaign_id:int}/progress", guards=[page_needs("workbench")])
     async def progress(self, campaign_id: Id, actor: CurrentActor) -> Template:
         """The progress fragment the campaign page polls while the campaign is live."""
         return Template(
@@ -248,7 +247,7 @@ class CampaignPages(PageController):
             context={"progress": await services.progress(campaign_id, actor), **labels()},
         )
 
-    @post("/{campaign_id:int}/transitions", guards=[page_for(*WRITERS)])
+    @post("/{campaign_id:int}/transitions", guards=[page_needs("campaigns.manage")])
     async def transition(
         self, campaign_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -260,17 +259,17 @@ class CampaignPages(PageController):
             return await self._page(campaign_id, actor, errors_from(exc), status)
         return Redirect(f"/ui/campaigns/{campaign_id}", status_code=303)
 
-    @get("/{campaign_id:int}/statistics.xlsx", guards=[page_for(*STAFF)])
+    @get("/{campaign_id:int}/statistics.xlsx", guards=[page_needs("workbench")])
     async def xlsx(self, campaign_id: Id, actor: CurrentActor) -> Response[bytes]:
         figures = await reporting.campaign_statistics(campaign_id, actor)
         return export_response(campaign_id, figures, "xlsx")
 
-    @get("/{campaign_id:int}/statistics.csv", guards=[page_for(*STAFF)])
+    @get("/{campaign_id:int}/statistics.csv", guards=[page_needs("workbench")])
     async def csv(self, campaign_id: Id, actor: CurrentActor) -> Response[bytes]:
         figures = await reporting.campaign_statistics(campaign_id, actor)
         return export_response(campaign_id, figures, "csv")
 
 
 ROUTES = [CampaignPages]
-NAV = [NavItem(N_("Campaigns"), "/ui/campaigns", STAFF, order=42)]
+NAV = [NavItem(N_("Campaigns"), "/ui/campaigns", "workbench", order=42)]
 DETAIL = {"campaign": "/ui/campaigns/{id}"}

@@ -11,17 +11,15 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id
-from audit.domain.accounts.guards import STAFF
 from audit.domain.plans import checklist_versions
 from audit.domain.plans.checklist_versions import ChecklistInvalid
 from audit.errors import DomainError
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, page_for
+from audit.web.pages.base import PageController, page_needs
 from checklists.diff import diff_checklists
 from checklists.loader import checklist_from_data
 
-IMPORTERS = ("admin", "supervisor")  # as the API's POST /checklists
 VersionId = Annotated[int, QueryParameter(gt=0, le=2_147_483_647)]
 SEVERITIES = {"veto": N_("Veto"), "critical": N_("Critical"), "minor": N_("Minor")}
 EVIDENCE = {
@@ -72,12 +70,12 @@ def _grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class ChecklistPages(PageController):
     path = "/ui/checklists"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("checklists.read")])
     async def index(self) -> Template:
         groups = _grouped(await checklist_versions.list_versions())
         return Template("checklists/list.html.j2", context={"groups": groups})
 
-    @get("/versions/{version_id:int}", guards=[page_for(*STAFF)])
+    @get("/versions/{version_id:int}", guards=[page_needs("checklists.read")])
     async def version(self, version_id: Id) -> Template:
         row = await checklist_versions.get_version(version_id)
         checklist = checklist_from_data(row["content"])
@@ -87,7 +85,7 @@ class ChecklistPages(PageController):
             context={"row": row, "cl": checklist, "siblings": siblings, **_labels()},
         )
 
-    @get("/diff", guards=[page_for(*STAFF)])
+    @get("/diff", guards=[page_needs("checklists.read")])
     async def diff(self, a: VersionId, b: VersionId) -> Template:
         before = await checklist_versions.get_version(a)
         after = await checklist_versions.get_version(b)
@@ -102,11 +100,11 @@ class ChecklistPages(PageController):
             context={"a": before, "b": after, "d": result, "siblings": siblings, **_labels()},
         )
 
-    @get("/import", guards=[page_for(*IMPORTERS)])
+    @get("/import", guards=[page_needs("checklists.write")])
     async def import_form(self) -> Template:
         return Template("checklists/import.html.j2", context={"problems": [], "text": ""})
 
-    @post("/import", guards=[page_for(*IMPORTERS)])
+    @post("/import", guards=[page_needs("checklists.write")])
     async def import_yaml(
         self, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -149,5 +147,5 @@ class ChecklistPages(PageController):
 
 
 ROUTES = [ChecklistPages]
-NAV = [NavItem(N_("Checklists"), "/ui/checklists", STAFF, order=30)]
+NAV = [NavItem(N_("Checklists"), "/ui/checklists", "checklists.read", order=30)]
 DETAIL = {"checklist_version": "/ui/checklists/versions/{id}"}

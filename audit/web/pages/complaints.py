@@ -15,7 +15,7 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.response import File, Redirect, Template
 
 from audit.api import CurrentActor, Id, Offset
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.complaints import duplicates, services, uploads
 from audit.domain.complaints.listing import DUPLICATE_FILTERS, ComplaintFilter, list_complaints
 from audit.domain.complaints.tables import TRIGGER_STATUSES
@@ -24,9 +24,8 @@ from audit.domain.operators.tables import Operator
 from audit.errors import DomainError
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, errors_from, page_for, read_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form
 
-WRITERS = ("admin", "supervisor", "inspector", "analyst")  # as POST /complaints/import
 PAGE_SIZE = 50
 UploadId = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{32}$")]
 Opt = Annotated[str | None, QueryParameter(max_length=200)]
@@ -76,7 +75,7 @@ def _trigger_view(t: dict[str, Any]) -> dict[str, Any]:
 class ComplaintPages(PageController):
     path = "/ui/complaints"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("complaints.read")])
     async def index(
         self,
         request: Request[Any, Any, Any],
@@ -161,12 +160,12 @@ class ComplaintPages(PageController):
                 "duplicate_labels": {
                     k: gettext(v) if v else "" for k, v in DUPLICATE_LABELS.items()
                 },
-                "may_review": request.scope["user"]["role"] in WRITERS,
+                "may_review": roles.can(request.scope["user"]["role"], "complaints.write"),
                 "back": "/ui/complaints?" + query,
             },
         )
 
-    @post("/{complaint_id:int}/duplicate", guards=[page_for(*WRITERS)])
+    @post("/{complaint_id:int}/duplicate", guards=[page_needs("complaints.write")])
     async def review_duplicate(
         self, complaint_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -184,7 +183,7 @@ class ComplaintPages(PageController):
             back = "/ui/complaints"
         return Redirect(f"{back}#c{complaint_id}", status_code=303)
 
-    @get("/import", guards=[page_for(*WRITERS)])
+    @get("/import", guards=[page_needs("complaints.write")])
     async def import_form(self) -> Template:
         return self._form({})
 
@@ -196,7 +195,7 @@ class ComplaintPages(PageController):
             context={"errors": errors, "mappings": uploads.shipped_mappings()},
         )
 
-    @post("/import", guards=[page_for(*WRITERS)])
+    @post("/import", guards=[page_needs("complaints.write")])
     async def upload(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         file = form.get("file")
@@ -215,14 +214,14 @@ class ComplaintPages(PageController):
             return self._form(errors_from(exc), 422)
         return Redirect(f"/ui/complaints/imports/{upload_id}", status_code=303)
 
-    @get("/imports/{upload_id:str}", guards=[page_for(*WRITERS)])
+    @get("/imports/{upload_id:str}", guards=[page_needs("complaints.write")])
     async def upload_result(self, upload_id: UploadId) -> Template:
         return Template(
             "complaints/import_result.html.j2",
             context={"s": uploads.summary(upload_id), "upload_id": upload_id},
         )
 
-    @get("/imports/{upload_id:str}/rejects.csv", guards=[page_for(*WRITERS)])
+    @get("/imports/{upload_id:str}/rejects.csv", guards=[page_needs("complaints.write")])
     async def rejects(self, upload_id: UploadId) -> File:
         return File(
             path=uploads.rejects_path(upload_id),
@@ -230,7 +229,7 @@ class ComplaintPages(PageController):
             filename=f"complaints-{upload_id[:8]}.rejects.csv",
         )
 
-    @get("/triggers", guards=[page_for(*STAFF)])
+    @get("/triggers", guards=[page_needs("complaints.read")])
     async def triggers(
         self,
         actor: CurrentActor,
@@ -259,7 +258,7 @@ class ComplaintPages(PageController):
             },
         )
 
-    @get("/triggers/{trigger_id:int}", guards=[page_for(*STAFF)])
+    @get("/triggers/{trigger_id:int}", guards=[page_needs("complaints.read")])
     async def trigger(self, trigger_id: Id, actor: CurrentActor) -> Template:
         t = _trigger_view(await services.get_trigger(trigger_id, actor))
         rows = await services.trigger_complaints(t["complaint_ids"])
@@ -281,5 +280,5 @@ class ComplaintPages(PageController):
 
 
 ROUTES = [ComplaintPages]
-NAV = [NavItem(N_("Complaints"), "/ui/complaints", STAFF, order=45)]
+NAV = [NavItem(N_("Complaints"), "/ui/complaints", "complaints.read", order=45)]
 DETAIL = {"complaint_trigger": "/ui/complaints/triggers/{id}"}

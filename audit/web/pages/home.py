@@ -13,13 +13,13 @@ from pydantic import ConfigDict, StringConstraints
 from audit.api import CurrentUser
 from audit.domain.accounts import services as accounts
 from audit.domain.accounts.controllers import client_address
-from audit.domain.accounts.guards import ALL_ROLES, set_session_cookie
+from audit.domain.accounts.guards import set_session_cookie
 from audit.settings import get_settings
 from audit.validation import ApiIn
 from audit.web import dashboard
 from audit.web.i18n import LANG_COOKIE, LANGUAGES, N_, gettext, language_var
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, page_for, safe_next
+from audit.web.pages.base import PageController, page_needs, safe_next
 
 
 class LoginForm(ApiIn):
@@ -41,7 +41,7 @@ Next = Annotated[str | None, QueryParameter(max_length=2000)]
 class HomePages(PageController):
     path = "/"
 
-    @get("/", guards=[page_for(*ALL_ROLES)])
+    @get("/", guards=[page_needs("dashboard")])
     async def dashboard(self, user: CurrentUser) -> Template:
         return Template("dashboard/index.html.j2", context=await dashboard.for_user(user))
 
@@ -135,4 +135,4 @@ class HomePages(PageController):
 
 
 ROUTES = [HomePages]
-NAV = [NavItem(N_("Dashboard"), "/", ALL_ROLES, order=0)]
+NAV = [NavItem(N_("Dashboard"), "/", "dashboard", order=0)]

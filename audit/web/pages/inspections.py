@@ -19,14 +19,12 @@ from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id
 from audit.context import Actor
-from audit.domain.accounts.guards import STAFF
 from audit.domain.inspections import services, submission, views
 from audit.errors import DomainError
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, page_for, read_form
+from audit.web.pages.base import PageController, page_needs, read_form
 
-RECORDERS = ("admin", "supervisor", "inspector")
 SW_FILE = Path(__file__).resolve().parents[1] / "static" / "inspection-sw.js"
 Done = Annotated[str | None, QueryParameter(max_length=20)]
 
@@ -73,14 +71,14 @@ async def _form_page(
 class InspectionPages(PageController):
     path = "/ui/inspections"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(self, actor: CurrentActor) -> Template:
         return Template(
             "inspections/list.html.j2",
             context={**await views.worklist(actor), "errors": {}},
         )
 
-    @post("/start", guards=[page_for(*RECORDERS)])
+    @post("/start", guards=[page_needs("inspections.record")])
     async def start(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         try:
@@ -96,7 +94,7 @@ class InspectionPages(PageController):
             )
         return Redirect(f"/ui/inspections/{row['id']}", status_code=303)
 
-    @get("/sw.js", guards=[page_for(*STAFF)], sync_to_thread=False)
+    @get("/sw.js", guards=[page_needs("workbench")], sync_to_thread=False)
     def service_worker(self) -> Response[bytes]:
         """The offline worker: served from here so its scope covers the inspection pages."""
         return Response(
@@ -105,25 +103,25 @@ class InspectionPages(PageController):
             headers={"Cache-Control": "no-cache"},
         )
 
-    @get("/{inspection_id:int}", guards=[page_for(*STAFF)])
+    @get("/{inspection_id:int}", guards=[page_needs("workbench")])
     async def detail(self, inspection_id: Id, actor: CurrentActor, done: Done = None) -> Template:
         return await _form_page(inspection_id, actor, done=done)
 
-    @get("/{inspection_id:int}/summary", guards=[page_for(*STAFF)])
+    @get("/{inspection_id:int}/summary", guards=[page_needs("workbench")])
     async def summary(self, inspection_id: Id, actor: CurrentActor) -> Template:
         """The running score, the blockers and the submission buttons (HTMX fragment)."""
         context = {**await views.form(inspection_id, actor), "errors": {}, "oob": True, **_labels()}
         return Template("inspections/_summary.html.j2", context=context)
 
-    @post("/{inspection_id:int}/submit", guards=[page_for(*RECORDERS)])
+    @post("/{inspection_id:int}/submit", guards=[page_needs("inspections.record")])
     async def submit(self, inspection_id: Id, actor: CurrentActor) -> Response[Any]:
         return await _act(inspection_id, actor, "submit")
 
-    @post("/{inspection_id:int}/confirm", guards=[page_for("inspector")])
+    @post("/{inspection_id:int}/confirm", guards=[page_needs("inspections.confirm")])
     async def confirm(self, inspection_id: Id, actor: CurrentActor) -> Response[Any]:
         return await _act(inspection_id, actor, "confirm")
 
-    @post("/{inspection_id:int}/decline", guards=[page_for("inspector")])
+    @post("/{inspection_id:int}/decline", guards=[page_needs("inspections.confirm")])
     async def decline(
         self, inspection_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -152,5 +150,5 @@ async def _act(inspection_id: int, actor: Actor, action: str, reason: str = "") 
 
 
 ROUTES = [InspectionPages]
-NAV = [NavItem(N_("Inspections"), "/ui/inspections", STAFF, order=27)]
+NAV = [NavItem(N_("Inspections"), "/ui/inspections", "workbench", order=27)]
 DETAIL = {"inspection": "/ui/inspections/{id}"}

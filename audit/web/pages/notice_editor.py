@@ -13,16 +13,14 @@ from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id
 from audit.context import Actor
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.auditlog.services import entries
 from audit.domain.delivery import outbox
 from audit.domain.notices import issuing, preview, registry, services
 from audit.errors import DomainError, NotFound
 from audit.web.i18n import gettext
-from audit.web.pages.base import PageController, errors_from, page_for, read_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form
 
-DRAFTERS = ("admin", "supervisor", "inspector")
-APPROVERS = ("admin", "supervisor")
 Action = Annotated[str, PathParameter(pattern=r"^(approve|reopen|issue|revoke)$")]
 
 
@@ -55,8 +53,8 @@ async def _page(
             "deliveries": await outbox.list_deliveries(notice_id=notice_id),
             "receipts": await outbox.receipts(notice_id),
             "registry": registry.public_view(record) if record else None,
-            "can_edit": actor.role in DRAFTERS,
-            "can_decide": actor.role in APPROVERS,
+            "can_edit": roles.can(actor.role, "notices.draft"),
+            "can_decide": roles.can(actor.role, "notices.approve"),
         },
     )
 
@@ -64,11 +62,11 @@ async def _page(
 class NoticeManagePages(PageController):
     path = "/ui/notices"
 
-    @get("/{notice_id:int}/manage", guards=[page_for(*STAFF)])
+    @get("/{notice_id:int}/manage", guards=[page_needs("workbench")])
     async def manage(self, notice_id: Id, actor: CurrentActor) -> Template:
         return await _page(notice_id, actor)
 
-    @get("/{notice_id:int}/preview/{page:int}", guards=[page_for(*STAFF)])
+    @get("/{notice_id:int}/preview/{page:int}", guards=[page_needs("workbench")])
     async def page_image(self, notice_id: Id, page: Id) -> Response[bytes]:
         pngs = await preview.preview_pages(notice_id)
         if page > len(pngs):
@@ -76,7 +74,7 @@ class NoticeManagePages(PageController):
         return Response(pngs[page - 1], media_type="image/png",
                         headers={"Cache-Control": "no-store"})  # fmt: skip
 
-    @post("/{notice_id:int}/manage/content", guards=[page_for(*DRAFTERS)])
+    @post("/{notice_id:int}/manage/content", guards=[page_needs("notices.draft")])
     async def save(
         self, notice_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -101,7 +99,7 @@ class NoticeManagePages(PageController):
             return await _page(notice_id, actor, errs, text, 422)
         return Redirect(f"/ui/notices/{notice_id}/manage?saved=1", status_code=303)
 
-    @post("/{notice_id:int}/manage/{action:str}", guards=[page_for(*APPROVERS)])
+    @post("/{notice_id:int}/manage/{action:str}", guards=[page_needs("notices.approve")])
     async def act(
         self, notice_id: Id, action: Action, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:

@@ -11,14 +11,12 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from audit.api import CurrentActor, Id, Offset
-from audit.domain.accounts.guards import STAFF
 from audit.domain.operators import services
 from audit.domain.operators.schemas import OperatorIn, OperatorPatch, VenueIn, VenuePatch
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, blank_to_none, lines, page_for, read_form, submit
+from audit.web.pages.base import PageController, blank_to_none, lines, page_needs, read_form, submit
 
-EDITORS = ("admin", "supervisor")  # as the API's registry writers
 PAGE_SIZE = 50
 VENUE_KINDS = {
     "hotline": N_("Hotline"),
@@ -152,7 +150,7 @@ def _venue_form(
 class OperatorPages(PageController):
     path = "/ui/operators"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(
         self,
         request: Request[Any, Any, Any],
@@ -174,11 +172,11 @@ class OperatorPages(PageController):
         )
         return Template(name, context=context)
 
-    @get("/new", guards=[page_for(*EDITORS)])
+    @get("/new", guards=[page_needs("registry.write")])
     async def new(self) -> Template:
         return _operator_form(None, {}, {})
 
-    @post("/new", guards=[page_for(*EDITORS)])
+    @post("/new", guards=[page_needs("registry.write")])
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
 
@@ -190,7 +188,7 @@ class OperatorPages(PageController):
         )
         return done or _operator_form(None, form, errors)
 
-    @get("/{operator_id:int}", guards=[page_for(*STAFF)])
+    @get("/{operator_id:int}", guards=[page_needs("workbench")])
     async def detail(self, operator_id: Id, actor: CurrentActor) -> Template:
         operator = await services.get_operator(operator_id, actor)
         venues = await services.list_venues(operator_id, actor)
@@ -199,7 +197,7 @@ class OperatorPages(PageController):
             context={"operator": operator, "venues": venues, "kinds": dict(kind_options())},
         )
 
-    @get("/{operator_id:int}/edit", guards=[page_for(*EDITORS)])
+    @get("/{operator_id:int}/edit", guards=[page_needs("registry.write")])
     async def edit(self, operator_id: Id, actor: CurrentActor) -> Template:
         operator = await services.get_operator(operator_id, actor)
         values = {
@@ -209,7 +207,7 @@ class OperatorPages(PageController):
         }
         return _operator_form(operator, values, {})
 
-    @post("/{operator_id:int}/edit", guards=[page_for(*EDITORS)])
+    @post("/{operator_id:int}/edit", guards=[page_needs("registry.write")])
     async def update(
         self, operator_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -224,12 +222,12 @@ class OperatorPages(PageController):
         )
         return done or _operator_form(operator, form, errors)
 
-    @get("/{operator_id:int}/venues/new", guards=[page_for(*EDITORS)])
+    @get("/{operator_id:int}/venues/new", guards=[page_needs("registry.write")])
     async def new_venue(self, operator_id: Id, actor: CurrentActor) -> Template:
         operator = await services.get_operator(operator_id, actor)
         return _venue_form(operator, None, {"kind": "hotline"}, {})
 
-    @post("/{operator_id:int}/venues/new", guards=[page_for(*EDITORS)])
+    @post("/{operator_id:int}/venues/new", guards=[page_needs("registry.write")])
     async def create_venue(
         self, operator_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -249,13 +247,13 @@ class OperatorPages(PageController):
 class VenuePages(PageController):
     path = "/ui/venues"
 
-    @get("/{venue_id:int}/edit", guards=[page_for(*EDITORS)])
+    @get("/{venue_id:int}/edit", guards=[page_needs("registry.write")])
     async def edit(self, venue_id: Id, actor: CurrentActor) -> Template:
         venue = await services.get_venue(venue_id, actor)
         operator = await services.get_operator(venue["operator_id"], actor)
         return _venue_form(operator, venue, _venue_form_values(venue), {})
 
-    @post("/{venue_id:int}/edit", guards=[page_for(*EDITORS)])
+    @post("/{venue_id:int}/edit", guards=[page_needs("registry.write")])
     async def update(
         self, venue_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -273,5 +271,5 @@ class VenuePages(PageController):
 
 
 ROUTES = [OperatorPages, VenuePages]
-NAV = [NavItem(N_("Operators"), "/ui/operators", STAFF, order=20)]
+NAV = [NavItem(N_("Operators"), "/ui/operators", "workbench", order=20)]
 DETAIL = {"operator": "/ui/operators/{id}"}

@@ -12,12 +12,11 @@ from litestar import get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
-from audit.domain.accounts.guards import STAFF
 from audit.domain.plans import coverage
 from audit.settings import get_settings
 from audit.web.i18n import N_
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, page_for
+from audit.web.pages.base import PageController, page_needs
 
 YEARS_SHOWN = 5
 Year = Annotated[int | None, QueryParameter(ge=2000, le=2100)]
@@ -59,7 +58,7 @@ def bars(provinces: list[dict[str, Any]]) -> tuple[list[Bar], int, int]:
 class CoveragePages(PageController):
     path = "/ui/coverage"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("coverage.read")])
     async def index(self, year: Year = None) -> Template:
         this_year = dt.datetime.now(get_settings().zone).year
         year = year or this_year
@@ -99,4 +98,4 @@ class CoveragePages(PageController):
 
 
 ROUTES = [CoveragePages]
-NAV = [NavItem(N_("Coverage"), "/ui/coverage", STAFF, order=41)]
+NAV = [NavItem(N_("Coverage"), "/ui/coverage", "coverage.read", order=41)]

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id, Offset
 from audit.context import Actor
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.accounts.services import get_user
 from audit.domain.inspections.access import list_inspections
 from audit.domain.inspections.views import plan_to_start
@@ -24,11 +24,10 @@ from audit.errors import DomainError, NotFound
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
 from audit.web.pages import _plan_form as plan_form
-from audit.web.pages.base import PageController, page_for, read_form, submit
+from audit.web.pages.base import PageController, page_needs, read_form, submit
 from audit.web.pages.operators import kind_options
 from audit.web.templating import role_label
 
-PLANNERS = actions.PLANNER_ROLES  # as the API's POST/PATCH /plans
 PAGE_SIZE = 50
 STATUSES = {
     "draft": N_("Draft"),
@@ -92,7 +91,7 @@ async def _form(
 
 
 def _roles(action: str) -> str:
-    return gettext(" or ").join(role_label(r) for r in actions.ROLES[action])
+    return gettext(" or ").join(role_label(r) for r in roles.roles_for(actions.PERMISSIONS[action]))
 
 
 async def _names(user_ids: list[int]) -> dict[int, str]:
@@ -152,7 +151,7 @@ async def _detail(
 class PlanPages(PageController):
     path = "/ui/plans"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(
         self,
         actor: CurrentActor,
@@ -174,11 +173,11 @@ class PlanPages(PageController):
                 "page_size": PAGE_SIZE,
                 "pager_base": base,
                 "labels": labels(),
-                "may_plan": actor.role in PLANNERS,
+                "may_plan": roles.can(actor.role, "plans.manage"),
             },
         )
 
-    @get("/new", guards=[page_for(*PLANNERS)])
+    @get("/new", guards=[page_needs("plans.manage")])
     async def new(
         self, actor: CurrentActor, operator_id: OperatorQuery = None, q: Search = None
     ) -> Template:
@@ -192,7 +191,7 @@ class PlanPages(PageController):
         defaults = {"method": "open", "sampling": "comprehensive", "on_site": "auto"}
         return await _form(actor, operator, None, defaults, {})
 
-    @post("/new", guards=[page_for(*PLANNERS)])
+    @post("/new", guards=[page_needs("plans.manage")])
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         raw = str(form.get("operator_id", ""))
@@ -209,7 +208,7 @@ class PlanPages(PageController):
         )
         return done or await _form(actor, operator, None, form, errors)
 
-    @get("/{plan_id:int}", guards=[page_for(*STAFF)])
+    @get("/{plan_id:int}", guards=[page_needs("workbench")])
     async def detail(
         self,
         plan_id: Id,
@@ -218,7 +217,7 @@ class PlanPages(PageController):
     ) -> Template:
         return await _detail(plan_id, actor, done)
 
-    @get("/{plan_id:int}/edit", guards=[page_for(*PLANNERS)])
+    @get("/{plan_id:int}/edit", guards=[page_needs("plans.manage")])
     async def edit(self, plan_id: Id, actor: CurrentActor) -> Template:
         plan = await access.get_plan(plan_id, actor)
         refused = await actions.refusal(plan, "edit", actor)
@@ -227,7 +226,7 @@ class PlanPages(PageController):
         operator = await operators.get_operator(plan["operator_id"], actor)
         return await _form(actor, operator, plan, plan_form.form_values(plan), {})
 
-    @post("/{plan_id:int}/edit", guards=[page_for(*PLANNERS)])
+    @post("/{plan_id:int}/edit", guards=[page_needs("plans.manage")])
     async def update(
         self, plan_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -242,7 +241,7 @@ class PlanPages(PageController):
         done, errors = await submit(PlanPatch, data, save, f"/ui/plans/{plan_id}", problems)
         return done or await _form(actor, operator, plan, form, errors)
 
-    @post("/{plan_id:int}/{action:str}", guards=[page_for(*PLANNERS)])
+    @post("/{plan_id:int}/{action:str}", guards=[page_needs("plans.manage")])
     async def transition(self, plan_id: Id, action: Action, actor: CurrentActor) -> Response[Any]:
         if action not in actions.TRANSITIONS:
             raise NotFound(f"no action {action!r}")
@@ -256,5 +255,5 @@ class PlanPages(PageController):
 
 
 ROUTES = [PlanPages]
-NAV = [NavItem(N_("Plans"), "/ui/plans", STAFF, order=40)]
+NAV = [NavItem(N_("Plans"), "/ui/plans", "workbench", order=40)]
 DETAIL = {"plan": "/ui/plans/{id}"}

@@ -21,10 +21,9 @@ from audit.domain.portal.operator_side import Upload
 from audit.errors import DomainError
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, errors_from, page_for, read_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form
 from audit.web.portal_labels import labels
 
-OPERATOR = ("operator",)
 Done = Annotated[str | None, QueryParameter(max_length=20, pattern=r"^[a-z]+$")]
 
 
@@ -69,17 +68,17 @@ async def _finding_page(
 class PortalPages(PageController):
     path = "/ui/portal"
 
-    @get("/", guards=[page_for(*OPERATOR)])
+    @get("/", guards=[page_needs("portal.respond")])
     async def inbox(self, actor: CurrentActor) -> Template:
         notices = await views.inbox(actor)
         return Template("portal/inbox.html.j2", context={"notices": notices, **labels()})
 
-    @get("/notices/{notice_id:int}", guards=[page_for(*OPERATOR)])
+    @get("/notices/{notice_id:int}", guards=[page_needs("portal.respond")])
     async def notice(self, notice_id: Id, actor: CurrentActor) -> Template:
         detail = await views.notice_detail(notice_id, actor)
         return Template("portal/notice.html.j2", context={"n": detail, "errors": {}, **labels()})
 
-    @post("/notices/{notice_id:int}/acknowledge", guards=[page_for(*OPERATOR)])
+    @post("/notices/{notice_id:int}/acknowledge", guards=[page_needs("portal.respond")])
     async def acknowledge(
         self, notice_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -96,11 +95,11 @@ class PortalPages(PageController):
             )
         return Redirect(f"/ui/portal/notices/{notice_id}", status_code=303)
 
-    @get("/findings/{finding_id:int}", guards=[page_for(*OPERATOR)])
+    @get("/findings/{finding_id:int}", guards=[page_needs("portal.respond")])
     async def finding(self, finding_id: Id, actor: CurrentActor, done: Done = None) -> Template:
         return await _finding_page(finding_id, actor, done=done)
 
-    @post("/findings/{finding_id:int}/rectification", guards=[page_for(*OPERATOR)])
+    @post("/findings/{finding_id:int}/rectification", guards=[page_needs("portal.respond")])
     async def rectify(
         self, finding_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -117,7 +116,7 @@ class PortalPages(PageController):
             return await _finding_page(finding_id, actor, errors_from(exc), form, 422)
         return Redirect(f"/ui/portal/findings/{finding_id}?done=reported", status_code=303)
 
-    @post("/rectifications/{rect_id:int}/amend", guards=[page_for(*OPERATOR)])
+    @post("/rectifications/{rect_id:int}/amend", guards=[page_needs("portal.respond")])
     async def amend(
         self, rect_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -137,7 +136,7 @@ class PortalPages(PageController):
             return await _finding_page(rect["item_id"], actor, errors_from(exc), form, 422)
         return Redirect(f"/ui/portal/findings/{rect['item_id']}?done=amended", status_code=303)
 
-    @post("/findings/{finding_id:int}/dispute", guards=[page_for(*OPERATOR)])
+    @post("/findings/{finding_id:int}/dispute", guards=[page_needs("portal.respond")])
     async def dispute(
         self, finding_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -161,7 +160,7 @@ class PortalPages(PageController):
 class WebhookPages(PageController):
     path = "/ui/webhooks"
 
-    @get("/", guards=[page_for(*OPERATOR)])
+    @get("/", guards=[page_needs("portal.respond")])
     async def hooks(self, actor: CurrentActor) -> Template:
         assert actor.operator_id is not None
         rows = await webhooks.list_endpoints(actor.operator_id)
@@ -176,7 +175,7 @@ class WebhookPages(PageController):
             },
         )
 
-    @post("/", guards=[page_for(*OPERATOR)])
+    @post("/", guards=[page_needs("portal.respond")])
     async def register(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Template:
         assert actor.operator_id is not None
         form = await read_form(request)
@@ -204,7 +203,7 @@ class WebhookPages(PageController):
 
 ROUTES = [PortalPages, WebhookPages]
 NAV = [
-    NavItem(N_("Notices and findings"), "/ui/portal", OPERATOR, order=20),
-    NavItem(N_("Webhooks"), "/ui/webhooks", OPERATOR, order=80),
+    NavItem(N_("Notices and findings"), "/ui/portal", "portal.respond", order=20),
+    NavItem(N_("Webhooks"), "/ui/webhooks", "portal.respond", order=80),
 ]
 DETAIL = {"portal_notice": "/ui/portal/notices/{id}", "portal_finding": "/ui/portal/findings/{id}"}

@@ -15,16 +15,16 @@ from litestar.params import QueryParameter
 from litestar.response import File, Redirect, Template
 
 from audit.api import CurrentActor, Id, Offset
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.operators.tables import Operator, Venue
 from audit.domain.probing import listing
-from audit.domain.probing.recordings import UPLOADERS, RecordingUpload, store_recording
+from audit.domain.probing.recordings import RecordingUpload, store_recording
 from audit.errors import Conflict, DomainError, NotFound
 from audit.settings import get_settings
 from audit.web import run_view
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, errors_from, page_for, read_form, validate_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form, validate_form
 
 PAGE_SIZE = 50
 CHANNELS = {"voice": N_("Call"), "chat": N_("Chat"), "upload": N_("Recording sent in")}
@@ -84,7 +84,7 @@ async def _upload_context(actor: Any, values: dict[str, Any]) -> dict[str, Any]:
 class ProbeRunPages(PageController):
     path = "/ui/probe-runs"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(
         self,
         actor: CurrentActor,
@@ -135,12 +135,12 @@ class ProbeRunPages(PageController):
                     Operator.name
                 ),
                 "venues": venues,
-                "may_upload": actor.role in UPLOADERS,
+                "may_upload": roles.can(actor.role, "probes.run"),
                 **labels(),
             },
         )
 
-    @get("/{run_id:int}", guards=[page_for(*STAFF)])
+    @get("/{run_id:int}", guards=[page_needs("workbench")])
     async def detail(self, run_id: Id, actor: CurrentActor) -> Template:
         run = await listing.run_detail(run_id, actor)
         observations = run.get("observations") or {}
@@ -179,7 +179,7 @@ class ProbeRunPages(PageController):
             )
         return Template("probe_runs/detail.html.j2", context=context)
 
-    @get("/{run_id:int}/evidence/{evidence_id:int}/content", guards=[page_for(*STAFF)])
+    @get("/{run_id:int}/evidence/{evidence_id:int}/content", guards=[page_needs("evidence.read")])
     async def evidence(self, run_id: Id, evidence_id: Id, actor: CurrentActor) -> File:
         """A recording or screenshot of the run, to users who may read the run."""
         from audit.domain.evidence.services import blob_file, get_evidence, verify_row
@@ -197,7 +197,7 @@ class ProbeRunPages(PageController):
             content_disposition_type="inline",
         )
 
-    @get("/recordings/new", guards=[page_for(*UPLOADERS)])
+    @get("/recordings/new", guards=[page_needs("probes.run")])
     async def upload_form(
         self, actor: CurrentActor, inspection_id: OptId = None, venue_id: OptId = None
     ) -> Template:
@@ -207,7 +207,7 @@ class ProbeRunPages(PageController):
             context={**await _upload_context(actor, values), "errors": {}},
         )
 
-    @post("/recordings", guards=[page_for(*UPLOADERS)])
+    @post("/recordings", guards=[page_needs("probes.run")])
     async def upload(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         values = {k: v for k, v in form.items() if k != "file"}
@@ -245,5 +245,5 @@ class ProbeRunPages(PageController):
 
 
 ROUTES = [ProbeRunPages]
-NAV = [NavItem(N_("Probe runs"), "/ui/probe-runs", STAFF, order=40)]
+NAV = [NavItem(N_("Probe runs"), "/ui/probe-runs", "workbench", order=40)]
 DETAIL = {"probe_run": "/ui/probe-runs/{id}"}

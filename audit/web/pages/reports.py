@@ -12,16 +12,15 @@ from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor
-from audit.domain.accounts.guards import STAFF
+from audit.domain.accounts import roles
 from audit.domain.operators.regions import load_regions
 from audit.domain.reports import drafting, services
 from audit.domain.reports.periods import parse
 from audit.errors import DomainError
 from audit.web.i18n import N_
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, errors_from, page_for, read_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form
 
-DRAFTERS = ("admin", "supervisor")
 Period = Annotated[str | None, QueryParameter(max_length=20)]
 Scope = Annotated[str | None, QueryParameter(name="scope", max_length=20)]  # "scope" is reserved
 
@@ -41,7 +40,7 @@ def _picked(period: str | None, scope: str | None) -> dict[str, str]:
 class ReportPages(PageController):
     path = "/ui/reports"
 
-    @get("/public", guards=[page_for(*STAFF)])
+    @get("/public", guards=[page_needs("reports.read")])
     async def public(
         self, request: Request[Any, Any, Any], period: Period = None, area: Scope = None
     ) -> Template:
@@ -65,11 +64,11 @@ class ReportPages(PageController):
                 "previous_label": previous,
                 "provinces": provinces(),
                 "errors": errors,
-                "may_draft": request.scope["user"]["role"] in DRAFTERS,
+                "may_draft": roles.can(request.scope["user"]["role"], "notices.draft"),
             },
         )
 
-    @post("/public/draft", guards=[page_for(*DRAFTERS)])
+    @post("/public/draft", guards=[page_needs("notices.draft")])
     async def draft(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = await read_form(request)
         picked = _picked(str(form.get("period") or ""), str(form.get("scope") or ""))
@@ -83,4 +82,4 @@ class ReportPages(PageController):
 
 
 ROUTES = [ReportPages]
-NAV = [NavItem(N_("Public report"), "/ui/reports/public", STAFF, order=47)]
+NAV = [NavItem(N_("Public report"), "/ui/reports/public", "reports.read", order=47)]

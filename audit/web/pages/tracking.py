@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 
 from audit.api import CurrentActor, Id
 from audit.context import Actor
-from audit.domain.accounts.guards import STAFF
 from audit.domain.delivery import mailsink, outbox
 from audit.domain.delivery.config import mail_dir
 from audit.domain.notices.services import list_notices
@@ -24,10 +23,9 @@ from audit.domain.portal.states import STATES
 from audit.errors import DomainError, NotFound
 from audit.web.i18n import N_, gettext
 from audit.web.nav import NavItem
-from audit.web.pages.base import PageController, errors_from, page_for, read_form
+from audit.web.pages.base import PageController, errors_from, page_needs, read_form
 from audit.web.portal_labels import labels
 
-DECIDERS = ("admin", "supervisor")
 StateFilter = Annotated[str | None, QueryParameter(name="state", max_length=24)]
 MailKey = Annotated[str, PathParameter(max_length=200, pattern=r"^[A-Za-z0-9._\-]+$")]
 
@@ -47,7 +45,7 @@ async def _finding_page(
 class FindingPages(PageController):
     path = "/ui/findings"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("portal.staff")])
     async def index(self, actor: CurrentActor, state_is: StateFilter = None) -> Template:
         state = state_is if state_is in STATES else None
         rows = await views.list_findings(actor, state=state, limit=200)
@@ -56,11 +54,11 @@ class FindingPages(PageController):
             context={"rows": rows, "state": state, "states": STATES, **labels()},
         )
 
-    @get("/{finding_id:int}", guards=[page_for(*STAFF)])
+    @get("/{finding_id:int}", guards=[page_needs("portal.staff")])
     async def detail(self, finding_id: Id, actor: CurrentActor) -> Template:
         return await _finding_page(finding_id, actor)
 
-    @post("/{finding_id:int}/verification", guards=[page_for(*DECIDERS)])
+    @post("/{finding_id:int}/verification", guards=[page_needs("portal.decide")])
     async def start(
         self, finding_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -81,7 +79,7 @@ class FindingPages(PageController):
             return await _finding_page(finding_id, actor, errors_from(exc), 422)
         return Redirect(f"/ui/findings/{finding_id}", status_code=303)
 
-    @post("/{finding_id:int}/close", guards=[page_for(*DECIDERS)])
+    @post("/{finding_id:int}/close", guards=[page_needs("portal.decide")])
     async def close(
         self, finding_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -96,7 +94,7 @@ class FindingPages(PageController):
 class DisputePages(PageController):
     path = "/ui/disputes"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("portal.staff")])
     async def index(self) -> Template:
         pending = await views.list_disputes("pending")
         decided = [d for d in await views.list_disputes("all") if d["status"] != "pending"]
@@ -105,7 +103,7 @@ class DisputePages(PageController):
             context={"pending": pending, "decided": decided[-50:], **labels()},
         )
 
-    @get("/{dispute_id:int}", guards=[page_for(*STAFF)])
+    @get("/{dispute_id:int}", guards=[page_needs("portal.staff")])
     async def detail(self, dispute_id: Id, actor: CurrentActor) -> Template:
         return await self._page(dispute_id, actor, {})
 
@@ -123,7 +121,7 @@ class DisputePages(PageController):
             context={"d": found[0], "f": f, "errors": errors, **labels()},
         )
 
-    @post("/{dispute_id:int}/decision", guards=[page_for(*DECIDERS)])
+    @post("/{dispute_id:int}/decision", guards=[page_needs("portal.decide")])
     async def decide(
         self, dispute_id: Id, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
@@ -155,12 +153,12 @@ class DisputePages(PageController):
 class NoticePages(PageController):
     path = "/ui/notices"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("workbench")])
     async def index(self, actor: CurrentActor) -> Template:
         rows = await list_notices(actor, limit=200)
         return Template("tracking/notices.html.j2", context={"rows": rows})
 
-    @get("/{notice_id:int}", guards=[page_for(*STAFF)])
+    @get("/{notice_id:int}", guards=[page_needs("workbench")])
     async def detail(self, notice_id: Id, actor: CurrentActor) -> Template:
         return await self._page(notice_id, actor, {})
 
@@ -185,7 +183,7 @@ class NoticePages(PageController):
         }
         return Template("tracking/notice.html.j2", context=context, status_code=status)
 
-    @post("/{notice_id:int}/closing-letter", guards=[page_for(*DECIDERS)])
+    @post("/{notice_id:int}/closing-letter", guards=[page_needs("portal.decide")])
     async def closing_letter(self, notice_id: Id, actor: CurrentActor) -> Response[Any]:
         try:
             letter = await review.issue_closing_letter(notice_id, actor)
@@ -197,13 +195,13 @@ class NoticePages(PageController):
 class DeliveryPages(PageController):
     path = "/ui/deliveries"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("portal.staff")])
     async def index(self) -> Template:
         dead = await outbox.list_deliveries(status="dead")
         pending = await outbox.list_deliveries(status="pending")
         return Template("tracking/deliveries.html.j2", context={"dead": dead, "pending": pending})
 
-    @post("/{delivery_id:int}/resend", guards=[page_for(*DECIDERS)])
+    @post("/{delivery_id:int}/resend", guards=[page_needs("portal.decide")])
     async def resend(self, delivery_id: Id, actor: CurrentActor) -> Response[Any]:
         await outbox.resend(delivery_id, actor)
         return Redirect("/ui/deliveries?resent=1", status_code=303)
@@ -212,7 +210,7 @@ class DeliveryPages(PageController):
 class MailboxPages(PageController):
     path = "/ui/mailbox"
 
-    @get("/", guards=[page_for(*STAFF)])
+    @get("/", guards=[page_needs("portal.staff")])
     async def index(self) -> Template:
         sink = mailsink.running()
         messages = list(reversed(mailsink.read_messages(sink.directory if sink else mail_dir())))
@@ -221,7 +219,7 @@ class MailboxPages(PageController):
             context={"messages": messages[:100], "running": sink is not None},
         )
 
-    @get("/{key:str}", guards=[page_for(*STAFF)])
+    @get("/{key:str}", guards=[page_needs("portal.staff")])
     async def message(self, key: MailKey) -> Template:
         sink = mailsink.running()
         found = mailsink.read_message(sink.directory if sink else mail_dir(), key[:200])
@@ -232,11 +230,11 @@ class MailboxPages(PageController):
 
 ROUTES = [FindingPages, DisputePages, NoticePages, DeliveryPages, MailboxPages]
 NAV = [
-    NavItem(N_("Findings"), "/ui/findings", STAFF, order=60),
-    NavItem(N_("Disputes"), "/ui/disputes", STAFF, order=61),
-    NavItem(N_("Notices"), "/ui/notices", STAFF, order=55),
-    NavItem(N_("Deliveries"), "/ui/deliveries", STAFF, order=62),
-    NavItem(N_("Mailbox"), "/ui/mailbox", STAFF, order=63),
+    NavItem(N_("Findings"), "/ui/findings", "portal.staff", order=60),
+    NavItem(N_("Disputes"), "/ui/disputes", "portal.staff", order=61),
+    NavItem(N_("Notices"), "/ui/notices", "workbench", order=55),
+    NavItem(N_("Deliveries"), "/ui/deliveries", "portal.staff", order=62),
+    NavItem(N_("Mailbox"), "/ui/mailbox", "portal.staff", order=63),
 ]
 DETAIL = {
     "notice": "/ui/notices/{id}",

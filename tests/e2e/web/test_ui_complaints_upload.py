@@ -23,7 +23,7 @@ CSV += "BAD,甲通信有限公司,320100,billing,yesterday,web,x\n"
 async def test_upload_with_progress_then_list(
     cast: Any, web_server: str, browser: Any, tmp_path: Any
 ) -> None:
-    context = await logged_in_context(browser, web_server, cast.users["analyst"])
+    context = await logged_in_context(browser, web_server, cast.users["inspector1"])
     page = await context.new_page()
     csp: list[str] = []
     page.on("console", lambda m: csp.append(m.text) if "Content Security" in m.text else None)

@@ -15,7 +15,7 @@ A = {"operator": "OP-A", "region": "320100", "issue": "billing", "received_at": 
 
 async def test_review_through_the_api(client: Any, cast: Any) -> None:
     await operators("OP-A")
-    h = cast.headers("analyst")
+    h = cast.headers("inspector1")  # analysts are read-only (issue 16 item 8)
     r = await client.post(
         "/complaints",
         json=dict(A, external_id="T1", source="hotline", contact="010-6512 3456"),
@@ -67,7 +67,7 @@ async def test_review_from_the_complaints_page(client: Any, cast: Any) -> None:
         )
         assert r.status_code == 201
     dup_id = r.json()["id"]
-    await form_login(client, "analyst")
+    await form_login(client, "inspector1")
     page = await client.get("/ui/complaints", params={"duplicate": "pending"})
     assert page.status_code == 200
     row = re.search(rf'<tr data-id="{dup_id}"[^>]*>(.*?)</tr>', page.text, re.S)

@@ -23,7 +23,7 @@ def _page_routes(app: Any) -> list[tuple[str, Any]]:
 
 
 def _roles_of(handler: Any) -> set[str]:
-    """The roles a page's ``page_for`` guard admits (empty: the page is public)."""
+    """The roles a page's ``page_needs`` guard admits (empty: the page is public)."""
     roles: set[str] = set()
     for guard in handler.guards or []:
         roles |= set(getattr(guard, "roles", ()))
