@@ -109,11 +109,29 @@ async def _reset_postgres() -> None:
         dirty = [r["t"] for r in await conn.fetch(probe)] if _PG_TABLES else []
         if dirty:
             # TRUNCATE fires no row triggers, so the append-only audit log can be reset here.
-            await conn.execute(
+            truncate = (
                 "TRUNCATE " + ", ".join(f'"{n}"' for n in dirty) + " RESTART IDENTITY CASCADE"
             )
+            await conn.execute("SET lock_timeout = '15s'")
+            try:
+                await conn.execute(truncate)
+            except asyncpg.exceptions.LockNotAvailableError:
+                # A connection an earlier test's app left inside a transaction (its event loop
+                # is gone, so it never ends) would block every later test: end it, say so.
+                left = await conn.fetch(_LEFT_OPEN)
+                for row in left:
+                    print(f"\n[tests] ending a connection left open: {dict(row)}", flush=True)
+                await conn.execute(truncate)
     finally:
         await conn.close()
+
+
+_LEFT_OPEN = """
+SELECT pid, state, left(query, 120) AS query, pg_terminate_backend(pid) AS ended
+FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+  AND state IN ('idle in transaction', 'idle in transaction (aborted)')
+"""
 
 
 async def reset_database() -> str:
